@@ -1,0 +1,32 @@
+//! Append-only schema migrations for Headroom. The same files run on SQLite
+//! and PostgreSQL; see `../README.md` for the rules.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261123_000001_create_areas;
+mod m20261123_000002_create_organisations;
+mod m20261123_000003_create_gateways;
+mod m20261123_000004_create_api_keys;
+mod m20261123_000005_create_services;
+mod m20261123_000006_create_referrals;
+mod m20261123_000007_create_funding;
+mod m20261123_000008_create_unmet_needs;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_areas::Migration),
+            Box::new(m20261123_000002_create_organisations::Migration),
+            Box::new(m20261123_000003_create_gateways::Migration),
+            Box::new(m20261123_000004_create_api_keys::Migration),
+            Box::new(m20261123_000005_create_services::Migration),
+            Box::new(m20261123_000006_create_referrals::Migration),
+            Box::new(m20261123_000007_create_funding::Migration),
+            Box::new(m20261123_000008_create_unmet_needs::Migration),
+        ]
+    }
+}

@@ -1,0 +1,170 @@
+//! Typed settings, each from a flag or an environment variable. The database
+//! URL alone decides SQLite or PostgreSQL.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The SQLite file a new user gets with no configuration at all.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://headroom.db?mode=rwc";
+
+/// A database URL; its password never reaches a log or `Debug` output.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match (self.0.find("://"), self.0.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let userinfo = &self.0[scheme + 3..at];
+                match userinfo.find(':') {
+                    Some(colon) => format!(
+                        "{}{}:***{}",
+                        &self.0[..scheme + 3],
+                        &userinfo[..colon],
+                        &self.0[at..]
+                    ),
+                    None => self.0.clone(),
+                }
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err("expected sqlite://FILE?mode=rwc or postgres://USER@HOST:PORT/DB".into())
+        }
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseSettings {
+    /// Database URL: `sqlite://FILE?mode=rwc` (embedded) or `postgres://…`.
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub url: DatabaseUrl,
+
+    /// Most connections held open at once.
+    #[arg(long, env = "HEADROOM_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub max_connections: u32,
+
+    /// Seconds to wait for a free connection before failing with UNAVAILABLE.
+    #[arg(long, env = "HEADROOM_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 3)]
+    pub acquire_timeout_secs: u64,
+
+    /// Longest a single SQL statement may run (PostgreSQL `statement_timeout`).
+    #[arg(long, env = "HEADROOM_STATEMENT_TIMEOUT_SECS", default_value = "10", value_parser = parse_secs)]
+    pub statement_timeout: Duration,
+}
+
+impl DatabaseSettings {
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        Ok(Self {
+            url: url.parse()?,
+            max_connections: 10,
+            acquire_timeout_secs: 3,
+            statement_timeout: Duration::from_secs(10),
+        })
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerSettings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "HEADROOM_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Longest a GraphQL request may run before it is stopped with TIMEOUT.
+    #[arg(long, env = "HEADROOM_REQUEST_TIMEOUT_SECS", default_value = "30", value_parser = parse_secs)]
+    pub request_timeout: Duration,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "HEADROOM_BODY_LIMIT_BYTES", default_value_t = 1 << 20)]
+    pub body_limit_bytes: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long, env = "HEADROOM_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+
+    /// Deepest query accepted.
+    #[arg(long, env = "HEADROOM_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+
+    /// Highest query complexity accepted (a connection costs `first` × its fields).
+    #[arg(long, env = "HEADROOM_MAX_COMPLEXITY", default_value_t = 10_000)]
+    pub max_complexity: usize,
+
+    /// Days after which an unconfirmed service status counts as stale.
+    #[arg(long, env = "HEADROOM_STALE_AFTER_DAYS", default_value_t = crate::domain::status::DEFAULT_STALE_AFTER_DAYS)]
+    pub stale_after_days: i64,
+
+    /// Development mode: GraphQL field suggestions in error messages.
+    #[arg(long, env = "HEADROOM_DEVELOPMENT", default_value_t = false)]
+    pub development: bool,
+
+    /// Seconds to let requests in flight finish on shutdown.
+    #[arg(long, env = "HEADROOM_SHUTDOWN_GRACE_SECS", default_value = "10", value_parser = parse_secs)]
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".parse().expect("a valid address"),
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 1 << 20,
+            max_batch: 10,
+            max_depth: 12,
+            max_complexity: 10_000,
+            stale_after_days: crate::domain::status::DEFAULT_STALE_AFTER_DAYS,
+            development: false,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    s.parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("'{s}' is not a whole number of seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_the_database_url_is_never_shown() {
+        let url: DatabaseUrl = "postgres://app:s3cret@db:5432/headroom".parse().unwrap();
+        assert_eq!(url.redacted(), "postgres://app:***@db:5432/headroom");
+        assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        assert!("mysql://localhost/x".parse::<DatabaseUrl>().is_err());
+    }
+}

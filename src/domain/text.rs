@@ -1,0 +1,112 @@
+//! Parsed free text and identifiers: names, pseudonymous references, ONS and
+//! ODS codes.
+
+use super::Invalid;
+
+/// A required, trimmed piece of text with an upper bound on its length.
+pub fn required(field: &str, raw: &str, max_chars: usize) -> Result<String, Invalid> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max_chars {
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Optional text: blank becomes `None`.
+pub fn optional(field: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, Invalid> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => required(field, v, max_chars).map(Some),
+    }
+}
+
+/// A pseudonymous referral reference: letters, digits, `-` and `_`, 6 to 64
+/// characters. It stands for a person without naming them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PseudonymousRef(String);
+
+impl PseudonymousRef {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
+        let value = raw.trim();
+        let ok_chars = value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !(6..=64).contains(&value.len()) || !ok_chars {
+            return Err(Invalid::new(
+                field,
+                "a reference is 6 to 64 letters, digits, '-' or '_'",
+            ));
+        }
+        if value.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Invalid::new(
+                field,
+                "a reference must not be all digits (it could be an NHS number)",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An ONS GSS code: one letter for the nation, then eight digits (a ward in
+/// England is `E05…`, a local authority `E06…`–`E09…`, an ICB `E54…`).
+pub fn ons_code(field: &str, raw: &str) -> Result<String, Invalid> {
+    let v = raw.trim().to_ascii_uppercase();
+    let b = v.as_bytes();
+    if b.len() == 9 && b"EWSN".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit) {
+        Ok(v)
+    } else {
+        Err(Invalid::new(field, format!("'{raw}' is not an ONS code such as E05000001")))
+    }
+}
+
+/// An ODS code: a GP practice is a letter and five digits (`F84001`), a PCN
+/// `U` and five digits.
+pub fn ods_code(field: &str, raw: &str) -> Result<String, Invalid> {
+    let v = raw.trim().to_ascii_uppercase();
+    let b = v.as_bytes();
+    if b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
+        Ok(v)
+    } else {
+        Err(Invalid::new(field, format!("'{raw}' is not an ODS code such as F84001")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_required_text_is_refused() {
+        assert!(required("name", "   ", 10).is_err());
+        assert_eq!(required("name", " Age UK ", 10).unwrap(), "Age UK");
+    }
+
+    #[test]
+    fn overlong_text_is_refused() {
+        assert!(required("name", "abcdef", 5).is_err());
+    }
+
+    #[test]
+    fn a_reference_of_digits_only_is_refused() {
+        assert!(PseudonymousRef::parse("reference", "9434765919").is_err());
+        assert!(PseudonymousRef::parse("reference", "SP-2026-0001").is_ok());
+    }
+
+    #[test]
+    fn ons_and_ods_codes_are_checked_for_shape() {
+        assert_eq!(ons_code("ward", "e05000001").unwrap(), "E05000001");
+        assert!(ons_code("ward", "E0500001").is_err());
+        assert!(ods_code("practice", "F84001").is_ok());
+        assert!(ods_code("practice", "84001F").is_err());
+    }
+}

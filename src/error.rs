@@ -1,0 +1,83 @@
+//! The one error type of Headroom. Each variant has a stable machine-readable
+//! code (sent to clients as `extensions.code`) and a sentence a person can
+//! act on. Internal causes are logged, never shown.
+
+use sea_orm::DbErr;
+
+use crate::domain::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that cannot be accepted; names the field.
+    #[error("{0}")]
+    BadUserInput(#[from] Invalid),
+    /// An id that does not exist, or that the caller may not see.
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+    /// The caller's role or organisation does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No key, an unknown key or a revoked key.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The change clashes with the current state (a duplicate, a stale version).
+    #[error("{0}")]
+    Conflict(String),
+    /// The request ran past its time limit; nothing was changed.
+    #[error("the request took longer than {0} seconds and was stopped; nothing was changed")]
+    Timeout(u64),
+    /// No database connection came free in time; safe to retry.
+    #[error("the service is busy; try again in a moment")]
+    Busy,
+    /// Anything else. The cause goes to the log only.
+    #[error("an internal error occurred; it has been logged")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadUserInput(_) => "BAD_USER_INPUT",
+            AppError::NotFound { .. } => "NOT_FOUND",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Timeout(_) => "TIMEOUT",
+            AppError::Busy => "UNAVAILABLE",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl ToString) -> Self {
+        AppError::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        AppError::BadUserInput(Invalid::new(field, message))
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        let text = err.to_string();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("unique constraint") || lower.contains("duplicate key") {
+            return AppError::Conflict(
+                "a record with the same identifying value already exists".into(),
+            );
+        }
+        if lower.contains("pool timed out") || lower.contains("connection acquire") {
+            return AppError::Busy;
+        }
+        if lower.contains("statement timeout") || lower.contains("canceling statement") {
+            return AppError::Timeout(0);
+        }
+        tracing::error!(error = %text, "database error");
+        AppError::Internal(text)
+    }
+}

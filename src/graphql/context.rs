@@ -1,0 +1,84 @@
+//! What a resolver can reach: the store, the caller, the request's loader.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::Context;
+use chrono::NaiveDate;
+
+use super::loaders::StoreLoader;
+use crate::domain::access::Principal;
+use crate::domain::codes::Role;
+use crate::error::AppError;
+use crate::store::Store;
+
+/// Settings resolvers need, fixed when the schema is built.
+#[derive(Debug, Clone)]
+pub struct ResolverSettings {
+    pub stale_after_days: i64,
+}
+
+/// Per request: who is asking, what day it is, and a fresh DataLoader (so
+/// nothing cached for one caller is ever served to another).
+pub struct RequestContext {
+    pub principal: Principal,
+    pub today: NaiveDate,
+    pub loader: DataLoader<StoreLoader>,
+}
+
+pub trait ContextExt {
+    fn store(&self) -> &Store;
+    fn request(&self) -> &RequestContext;
+    fn settings(&self) -> &ResolverSettings;
+
+    fn principal(&self) -> &Principal {
+        &self.request().principal
+    }
+
+    fn loader(&self) -> &DataLoader<StoreLoader> {
+        &self.request().loader
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.request().today
+    }
+
+    /// The caller, if their role is one of `roles`; FORBIDDEN otherwise.
+    fn require(&self, roles: &[Role], doing: &str) -> Result<&Principal, AppError> {
+        let p = self.principal();
+        if p.is(roles) {
+            Ok(p)
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+            Err(AppError::Forbidden(format!(
+                "{doing} needs one of the roles {}; this key is {}",
+                names.join(", "),
+                p.role
+            )))
+        }
+    }
+
+    /// The caller, if they may manage `organisation_id`; FORBIDDEN otherwise.
+    fn require_manager_of(&self, organisation_id: i64) -> Result<&Principal, AppError> {
+        let p = self.principal();
+        if p.may_manage_organisation(organisation_id) {
+            Ok(p)
+        } else {
+            Err(AppError::Forbidden(
+                "this key may not change that organisation's records".into(),
+            ))
+        }
+    }
+}
+
+impl ContextExt for Context<'_> {
+    fn store(&self) -> &Store {
+        self.data_unchecked::<Store>()
+    }
+
+    fn request(&self) -> &RequestContext {
+        self.data_unchecked::<RequestContext>()
+    }
+
+    fn settings(&self) -> &ResolverSettings {
+        self.data_unchecked::<ResolverSettings>()
+    }
+}

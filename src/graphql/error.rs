@@ -1,0 +1,61 @@
+//! Every error leaves with `extensions.code`. Resolvers raise `AppError`
+//! with `?`; async-graphql keeps it as the error's source, and `add_codes`
+//! reads it back after execution. Errors async-graphql raises itself
+//! (parsing, validation, limits) are the caller's: BAD_USER_INPUT.
+
+use std::sync::Arc;
+
+use async_graphql::{ErrorExtensionValues, Response, ServerError};
+
+use crate::error::AppError;
+
+fn app_error(err: &ServerError) -> Option<&AppError> {
+    let source = err.source.as_ref()?;
+    source
+        .downcast_ref::<AppError>()
+        .or_else(|| source.downcast_ref::<Arc<AppError>>().map(|a| a.as_ref()))
+}
+
+pub fn code_of(err: &ServerError) -> &'static str {
+    match app_error(err) {
+        Some(app) => app.code(),
+        None if err.path.is_empty() => "BAD_USER_INPUT",
+        // Argument coercion inside a resolver (a malformed Date, say).
+        None if err.message.starts_with("Failed to parse") => "BAD_USER_INPUT",
+        None => "INTERNAL",
+    }
+}
+
+pub fn add_codes(response: &mut Response) {
+    for err in &mut response.errors {
+        let has_code = err
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = code_of(err);
+        if code == "INTERNAL" {
+            tracing::error!(message = %err.message, path = ?err.path, "internal error in resolver");
+        }
+        let field = match app_error(err) {
+            Some(AppError::BadUserInput(invalid)) => Some(invalid.field.clone()),
+            _ => None,
+        };
+        let ext = err.extensions.get_or_insert_with(ErrorExtensionValues::default);
+        ext.set("code", code);
+        if let Some(field) = field {
+            ext.set("field", field);
+        }
+    }
+}
+
+/// A whole-response error, for refusals before execution.
+pub fn refusal(code: &str, message: impl Into<String>) -> Response {
+    let mut err = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    Response::from_errors(vec![err])
+}

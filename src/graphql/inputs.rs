@@ -1,0 +1,37 @@
+//! Input objects shared by queries and mutations, and their parsing into
+//! domain values.
+
+use async_graphql::InputObject;
+
+use super::enums::CapabilityKind;
+use crate::domain::capability::Capability;
+use crate::error::AppError;
+
+/// A capability to require or record: a kind and its code (an ISO 639 code
+/// for languages).
+#[derive(InputObject, Clone)]
+pub struct CapabilityInput {
+    pub kind: CapabilityKind,
+    pub code: String,
+}
+
+impl CapabilityInput {
+    pub fn parse(&self, field: &str) -> Result<(String, String), AppError> {
+        let c = Capability::parse(field, self.kind.into(), &self.code)?;
+        Ok((c.kind.as_str().to_owned(), c.code))
+    }
+}
+
+pub fn parse_capabilities(
+    field: &str,
+    list: &[CapabilityInput],
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, c) in list.iter().enumerate() {
+        let parsed = c.parse(&format!("{field}[{i}].code"))?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,111 @@
+//! The GraphQL schema: queries, mutations, types, loaders, errors. Only this
+//! module knows async-graphql.
+
+pub mod connection;
+pub mod context;
+pub mod enums;
+pub mod error;
+pub mod ids;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod node;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder};
+use chrono::Utc;
+
+use crate::config::ServerSettings;
+use crate::domain::access::Principal;
+use crate::store::Store;
+use context::{RequestContext, ResolverSettings};
+use loaders::StoreLoader;
+use mutation::MutationRoot;
+use query::QueryRoot;
+
+pub type HeadroomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Recursion limit for the parser, against deeply nested input values.
+const MAX_RECURSIVE_DEPTH: usize = 32;
+
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+}
+
+/// The schema with its safe limits: depth, complexity (a connection costs
+/// `first` × its selection), recursion; no field suggestions outside
+/// development.
+pub fn build_schema(store: Store, settings: &ServerSettings) -> HeadroomSchema {
+    let mut b = builder()
+        .data(store)
+        .data(ResolverSettings {
+            stale_after_days: settings.stale_after_days,
+        })
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH);
+    if !settings.development {
+        b = b.disable_suggestions();
+    }
+    b.finish()
+}
+
+/// The SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// Runs a request (or a batch, in order) as `principal`, each operation with
+/// its own DataLoader and within the time limit. Every error leaves with a
+/// code.
+pub async fn execute(
+    schema: &HeadroomSchema,
+    store: &Store,
+    principal: &Principal,
+    batch: BatchRequest,
+    timeout: Duration,
+) -> BatchResponse {
+    match batch {
+        BatchRequest::Single(req) => BatchResponse::Single(execute_one(schema, store, principal, req, timeout).await),
+        BatchRequest::Batch(reqs) => {
+            let mut out = Vec::with_capacity(reqs.len());
+            for req in reqs {
+                out.push(execute_one(schema, store, principal, req, timeout).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    }
+}
+
+async fn execute_one(
+    schema: &HeadroomSchema,
+    store: &Store,
+    principal: &Principal,
+    req: Request,
+    timeout: Duration,
+) -> Response {
+    let today = Utc::now().date_naive();
+    let loader = DataLoader::new(
+        StoreLoader::new(store.clone(), today, principal.referral_scope()),
+        tokio::spawn,
+    );
+    let req = req.data(RequestContext {
+        principal: principal.clone(),
+        today,
+        loader,
+    });
+    let mut response = match tokio::time::timeout(timeout, schema.execute(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let err = crate::error::AppError::Timeout(timeout.as_secs());
+            return error::refusal(err.code(), err.to_string());
+        }
+    };
+    error::add_codes(&mut response);
+    response
+}

@@ -1,0 +1,6 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    headroom::cli::main(headroom::cli::Cli::parse()).await
+}

@@ -1,0 +1,124 @@
+//! Areas (ICB → local authority → ward), PCNs and GP practices.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+
+use super::entity::{area, gp_practice, pcn};
+use super::page::{self, PageRequest};
+use super::Store;
+use crate::error::AppResult;
+
+#[derive(Debug, Default, Clone)]
+pub struct AreaFilter {
+    pub kind: Option<String>,
+    pub parent_id: Option<i64>,
+    pub code: Option<String>,
+}
+
+fn area_select(f: &AreaFilter) -> Select<area::Entity> {
+    let mut s = area::Entity::find();
+    if let Some(kind) = &f.kind {
+        s = s.filter(area::Column::Kind.eq(kind.clone()));
+    }
+    if let Some(parent) = f.parent_id {
+        s = s.filter(area::Column::ParentId.eq(parent));
+    }
+    if let Some(code) = &f.code {
+        s = s.filter(area::Column::Code.eq(code.clone()));
+    }
+    s
+}
+
+pub async fn page_areas(store: &Store, f: &AreaFilter, p: PageRequest) -> AppResult<Vec<area::Model>> {
+    page::fetch(store.db(), area_select(f), area::Column::Id, p).await
+}
+
+pub async fn count_areas(store: &Store, f: &AreaFilter) -> AppResult<u64> {
+    page::count(store.db(), area_select(f)).await
+}
+
+pub async fn areas_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, area::Model>> {
+    page::by_ids::<area::Entity, _>(store.db(), area::Column::Id, ids).await
+}
+
+pub async fn children_of(store: &Store, parents: &[i64]) -> AppResult<HashMap<i64, Vec<area::Model>>> {
+    let rows = area::Entity::find()
+        .filter(area::Column::ParentId.is_in(parents.iter().copied()))
+        .order_by_asc(area::Column::Name)
+        .all(store.db())
+        .await?;
+    let mut out: HashMap<i64, Vec<area::Model>> = HashMap::new();
+    for row in rows {
+        if let Some(parent) = row.parent_id {
+            out.entry(parent).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PcnFilter {
+    pub icb_id: Option<i64>,
+}
+
+fn pcn_select(f: &PcnFilter) -> Select<pcn::Entity> {
+    let mut s = pcn::Entity::find();
+    if let Some(icb) = f.icb_id {
+        s = s.filter(pcn::Column::IcbId.eq(icb));
+    }
+    s
+}
+
+pub async fn page_pcns(store: &Store, f: &PcnFilter, p: PageRequest) -> AppResult<Vec<pcn::Model>> {
+    page::fetch(store.db(), pcn_select(f), pcn::Column::Id, p).await
+}
+
+pub async fn count_pcns(store: &Store, f: &PcnFilter) -> AppResult<u64> {
+    page::count(store.db(), pcn_select(f)).await
+}
+
+pub async fn pcns_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, pcn::Model>> {
+    page::by_ids::<pcn::Entity, _>(store.db(), pcn::Column::Id, ids).await
+}
+
+pub async fn practices_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, gp_practice::Model>> {
+    page::by_ids::<gp_practice::Entity, _>(store.db(), gp_practice::Column::Id, ids).await
+}
+
+pub async fn practices_of_pcns(
+    store: &Store,
+    pcns: &[i64],
+) -> AppResult<HashMap<i64, Vec<gp_practice::Model>>> {
+    page::grouped::<gp_practice::Entity, _>(
+        store.db(),
+        gp_practice::Column::PcnId,
+        gp_practice::Column::Id,
+        pcns,
+        |m| m.pcn_id,
+    )
+    .await
+}
+
+/// The area, which must be a ward; NOT_FOUND if absent, BAD_USER_INPUT if it
+/// is an area of another level.
+pub async fn require_ward<C: sea_orm::ConnectionTrait>(db: &C, field: &str, id: i64) -> AppResult<area::Model> {
+    let area = area::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::AppError::not_found("ward", id))?;
+    if area.kind != "ward" {
+        return Err(crate::error::AppError::bad_input(
+            field,
+            format!("{} is a {}, not a ward", area.name, area.kind.replace('_', " ")),
+        ));
+    }
+    Ok(area)
+}
+
+pub async fn require_area<C: sea_orm::ConnectionTrait>(db: &C, id: i64) -> AppResult<area::Model> {
+    area::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::AppError::not_found("area", id))
+}

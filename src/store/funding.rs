@@ -1,0 +1,236 @@
+//! Funding awards, contributions (uncommissioned work) and skills.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select, Set,
+    TransactionTrait,
+};
+
+use super::entity::{contribution, funding_award, skill};
+use super::page::{self, PageRequest};
+use super::Store;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Default, Clone)]
+pub struct AwardFilter {
+    pub organisation_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub kind: Option<String>,
+}
+
+fn award_select(f: &AwardFilter) -> Select<funding_award::Entity> {
+    let mut s = funding_award::Entity::find();
+    if let Some(o) = f.organisation_id {
+        s = s.filter(funding_award::Column::RecipientOrganisationId.eq(o));
+    }
+    if let Some(svc) = f.service_id {
+        s = s.filter(funding_award::Column::ServiceId.eq(svc));
+    }
+    if let Some(k) = &f.kind {
+        s = s.filter(funding_award::Column::Kind.eq(k.clone()));
+    }
+    s
+}
+
+pub async fn page_awards(store: &Store, f: &AwardFilter, p: PageRequest) -> AppResult<Vec<funding_award::Model>> {
+    page::fetch(store.db(), award_select(f), funding_award::Column::Id, p).await
+}
+
+pub async fn count_awards(store: &Store, f: &AwardFilter) -> AppResult<u64> {
+    page::count(store.db(), award_select(f)).await
+}
+
+pub async fn awards_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, funding_award::Model>> {
+    page::by_ids::<funding_award::Entity, _>(store.db(), funding_award::Column::Id, ids).await
+}
+
+pub async fn awards_of_organisations(
+    store: &Store,
+    orgs: &[i64],
+) -> AppResult<HashMap<i64, Vec<funding_award::Model>>> {
+    page::grouped::<funding_award::Entity, _>(
+        store.db(),
+        funding_award::Column::RecipientOrganisationId,
+        funding_award::Column::Id,
+        orgs,
+        |m| m.recipient_organisation_id,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ContributionFilter {
+    pub organisation_id: Option<i64>,
+    pub kind: Option<String>,
+}
+
+fn contribution_select(f: &ContributionFilter) -> Select<contribution::Entity> {
+    let mut s = contribution::Entity::find();
+    if let Some(o) = f.organisation_id {
+        s = s.filter(contribution::Column::OrganisationId.eq(o));
+    }
+    if let Some(k) = &f.kind {
+        s = s.filter(contribution::Column::Kind.eq(k.clone()));
+    }
+    s
+}
+
+pub async fn page_contributions(
+    store: &Store,
+    f: &ContributionFilter,
+    p: PageRequest,
+) -> AppResult<Vec<contribution::Model>> {
+    page::fetch(store.db(), contribution_select(f), contribution::Column::Id, p).await
+}
+
+pub async fn count_contributions(store: &Store, f: &ContributionFilter) -> AppResult<u64> {
+    page::count(store.db(), contribution_select(f)).await
+}
+
+pub async fn contributions_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, contribution::Model>> {
+    page::by_ids::<contribution::Entity, _>(store.db(), contribution::Column::Id, ids).await
+}
+
+pub async fn contributions_of_organisations(
+    store: &Store,
+    orgs: &[i64],
+) -> AppResult<HashMap<i64, Vec<contribution::Model>>> {
+    page::grouped::<contribution::Entity, _>(
+        store.db(),
+        contribution::Column::OrganisationId,
+        contribution::Column::Id,
+        orgs,
+        |m| m.organisation_id,
+    )
+    .await
+}
+
+pub struct NewContribution {
+    pub organisation_id: i64,
+    pub service_id: Option<i64>,
+    pub kind: String,
+    pub minutes: i32,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub note: Option<String>,
+    pub recorded_by: Option<i64>,
+}
+
+pub async fn record_contribution(store: &Store, new: NewContribution) -> AppResult<contribution::Model> {
+    let txn = store.db().begin().await?;
+    super::organisations::require_organisation(&txn, "organisationId", new.organisation_id).await?;
+    if let Some(svc) = new.service_id {
+        let service = super::services::require_service(&txn, svc).await?;
+        if service.organisation_id != new.organisation_id {
+            return Err(AppError::bad_input(
+                "serviceId",
+                "that service is run by another organisation",
+            ));
+        }
+    }
+    let model = contribution::ActiveModel {
+        organisation_id: Set(new.organisation_id),
+        service_id: Set(new.service_id),
+        kind: Set(new.kind),
+        minutes: Set(new.minutes),
+        period_start: Set(new.period_start),
+        period_end: Set(new.period_end),
+        note: Set(new.note),
+        recorded_by: Set(new.recorded_by),
+        recorded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SkillFilter {
+    pub organisation_id: Option<i64>,
+    pub skill: Option<String>,
+}
+
+fn skill_select(f: &SkillFilter) -> Select<skill::Entity> {
+    let mut s = skill::Entity::find();
+    if let Some(o) = f.organisation_id {
+        s = s.filter(skill::Column::OrganisationId.eq(o));
+    }
+    if let Some(k) = &f.skill {
+        s = s.filter(skill::Column::Skill.eq(k.clone()));
+    }
+    s
+}
+
+pub async fn page_skills(store: &Store, f: &SkillFilter, p: PageRequest) -> AppResult<Vec<skill::Model>> {
+    page::fetch(store.db(), skill_select(f), skill::Column::Id, p).await
+}
+
+pub async fn count_skills(store: &Store, f: &SkillFilter) -> AppResult<u64> {
+    page::count(store.db(), skill_select(f)).await
+}
+
+pub async fn skills_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, skill::Model>> {
+    page::by_ids::<skill::Entity, _>(store.db(), skill::Column::Id, ids).await
+}
+
+pub async fn skills_of_organisations(
+    store: &Store,
+    orgs: &[i64],
+) -> AppResult<HashMap<i64, Vec<skill::Model>>> {
+    page::grouped::<skill::Entity, _>(
+        store.db(),
+        skill::Column::OrganisationId,
+        skill::Column::Id,
+        orgs,
+        |m| m.organisation_id,
+    )
+    .await
+}
+
+/// Sets the counts for one skill of one organisation (insert or replace).
+pub async fn set_skill(
+    store: &Store,
+    organisation_id: i64,
+    skill_code: String,
+    volunteers: i32,
+    paid_staff: i32,
+) -> AppResult<skill::Model> {
+    let txn = store.db().begin().await?;
+    super::organisations::require_organisation(&txn, "organisationId", organisation_id).await?;
+    skill::Entity::insert(skill::ActiveModel {
+        organisation_id: Set(organisation_id),
+        skill: Set(skill_code.clone()),
+        volunteers: Set(volunteers),
+        paid_staff: Set(paid_staff),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([skill::Column::OrganisationId, skill::Column::Skill])
+            .update_columns([
+                skill::Column::Volunteers,
+                skill::Column::PaidStaff,
+                skill::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
+    let model = skill::Entity::find()
+        .filter(skill::Column::OrganisationId.eq(organisation_id))
+        .filter(skill::Column::Skill.eq(skill_code))
+        .order_by_asc(skill::Column::Id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("skill vanished inside its transaction".into()))?;
+    txn.commit().await?;
+    Ok(model)
+}

@@ -1,0 +1,103 @@
+//! Referrals and their append-only events. Every read takes a scope, so a
+//! caller only ever sees the referrals its role allows.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+
+use super::entity::{referral, referral_event, referral_need, service};
+use super::page::{self, PageRequest};
+use super::Store;
+use crate::domain::access::ReferralScope;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone)]
+pub struct ReferralFilter {
+    pub scope: ReferralScope,
+    pub gateway_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub state: Option<String>,
+}
+
+fn scoped(mut s: Select<referral::Entity>, scope: ReferralScope) -> Select<referral::Entity> {
+    match scope {
+        ReferralScope::All => {}
+        ReferralScope::Gateway(g) => s = s.filter(referral::Column::GatewayId.eq(g)),
+        ReferralScope::Organisation(o) => {
+            s = s.filter(
+                Expr::col(referral::Column::ServiceId).in_subquery(
+                    Query::select()
+                        .column(service::Column::Id)
+                        .from(service::Entity)
+                        .and_where(service::Column::OrganisationId.eq(o))
+                        .to_owned(),
+                ),
+            )
+        }
+    }
+    s
+}
+
+fn referral_select(f: &ReferralFilter) -> Select<referral::Entity> {
+    let mut s = scoped(referral::Entity::find(), f.scope);
+    if let Some(g) = f.gateway_id {
+        s = s.filter(referral::Column::GatewayId.eq(g));
+    }
+    if let Some(svc) = f.service_id {
+        s = s.filter(referral::Column::ServiceId.eq(svc));
+    }
+    if let Some(state) = &f.state {
+        s = s.filter(referral::Column::State.eq(state.clone()));
+    }
+    s
+}
+
+pub async fn page_referrals(store: &Store, f: &ReferralFilter, p: PageRequest) -> AppResult<Vec<referral::Model>> {
+    page::fetch(store.db(), referral_select(f), referral::Column::Id, p).await
+}
+
+pub async fn count_referrals(store: &Store, f: &ReferralFilter) -> AppResult<u64> {
+    page::count(store.db(), referral_select(f)).await
+}
+
+/// Referrals by id, limited to the scope: one outside it is simply absent.
+pub async fn referrals_by_id(
+    store: &Store,
+    scope: ReferralScope,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, referral::Model>> {
+    let rows = scoped(referral::Entity::find(), scope)
+        .filter(referral::Column::Id.is_in(ids.iter().copied()))
+        .all(store.db())
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+pub async fn needs_of(store: &Store, referrals: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
+    let rows = referral_need::Entity::find()
+        .filter(referral_need::Column::ReferralId.is_in(referrals.iter().copied()))
+        .order_by_asc(referral_need::Column::NeedCode)
+        .all(store.db())
+        .await?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        out.entry(r.referral_id).or_default().push(r.need_code);
+    }
+    Ok(out)
+}
+
+/// Each referral's events, oldest first.
+pub async fn events_of(
+    store: &Store,
+    referrals: &[i64],
+) -> AppResult<HashMap<i64, Vec<referral_event::Model>>> {
+    page::grouped::<referral_event::Entity, _>(
+        store.db(),
+        referral_event::Column::ReferralId,
+        referral_event::Column::Id,
+        referrals,
+        |m| m.referral_id,
+    )
+    .await
+}
