@@ -117,3 +117,21 @@ pub async fn issue(
     create_key(store, new, &issued).await?;
     Ok(issued.plaintext)
 }
+
+/// The lowest id in `table` ("organisation" or "gateway"), if any row exists.
+pub async fn first_id(store: &Store, table: &str) -> AppResult<Option<i64>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let table = match table {
+        "organisation" => "organisation",
+        "gateway" => "gateway",
+        other => return Err(AppError::Internal(format!("first_id does not serve {other}"))),
+    };
+    let row = store
+        .db()
+        .query_one(Statement::from_string(
+            store.backend(),
+            format!("SELECT MIN(id) AS id FROM {table}"),
+        ))
+        .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "id").ok().flatten()))
+}

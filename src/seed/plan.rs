@@ -1,0 +1,538 @@
+//! The borough itself: areas, PCNs and practices, gateways, organisations,
+//! locations, services with capacity and status histories, funding,
+//! contributions, skills and the unmet-needs register.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::seq::IndexedRandom;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use sea_orm::ActiveValue::Set;
+
+use super::names::{self, COMMUNITIES};
+use super::Scale;
+use crate::store::entity::*;
+
+pub fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    day.and_hms_opt(hour, minute, 0)
+        .expect("a valid time of day")
+        .and_utc()
+}
+
+/// What the referral simulation needs to know of a service.
+pub struct ServiceSim {
+    pub id: i64,
+    pub ward_index: usize,
+    pub needs: Vec<&'static str>,
+    pub languages: Vec<&'static str>,
+    pub caseload: bool,
+    /// (valid_from, places per week or caseload maximum), oldest first.
+    pub capacity: Vec<(NaiveDate, i32)>,
+    /// Days on which the service took nobody (paused or closed).
+    pub closed: Vec<(NaiveDate, NaiveDate)>,
+    pub popularity: f64,
+    pub episode_weeks: (i64, i64),
+}
+
+impl ServiceSim {
+    pub fn capacity_on(&self, day: NaiveDate) -> i32 {
+        if self.closed.iter().any(|(from, to)| day >= *from && day < *to) {
+            return 0;
+        }
+        self.capacity
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= day)
+            .map(|(_, c)| *c)
+            .unwrap_or(0)
+    }
+}
+
+pub struct GatewaySim {
+    pub id: i64,
+    pub code: &'static str,
+    pub per_week: f64,
+    /// Indexes of the wards its referrals live in.
+    pub wards: Vec<usize>,
+}
+
+pub struct WardInfo {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Default)]
+pub struct Borough {
+    pub areas: Vec<area::ActiveModel>,
+    pub pcns: Vec<pcn::ActiveModel>,
+    pub practices: Vec<gp_practice::ActiveModel>,
+    pub organisations: Vec<organisation::ActiveModel>,
+    pub locations: Vec<location::ActiveModel>,
+    pub gateways: Vec<gateway::ActiveModel>,
+    pub services: Vec<service::ActiveModel>,
+    pub service_needs: Vec<service_need::ActiveModel>,
+    pub service_capabilities: Vec<service_capability::ActiveModel>,
+    pub capacity_versions: Vec<capacity_version::ActiveModel>,
+    pub statuses: Vec<service_status::ActiveModel>,
+    pub awards: Vec<funding_award::ActiveModel>,
+    pub contributions: Vec<contribution::ActiveModel>,
+    pub skills: Vec<skill::ActiveModel>,
+    pub unmet_needs: Vec<unmet_need::ActiveModel>,
+    pub wards: Vec<WardInfo>,
+    pub service_sims: Vec<ServiceSim>,
+    pub gateway_sims: Vec<GatewaySim>,
+}
+
+/// The borough's centre: an invented point in the Thames estuary area.
+const CENTRE: (f64, f64) = (51.52, -0.03);
+
+pub fn plan(rng: &mut ChaCha8Rng, scale: &Scale, start: NaiveDate, as_of: NaiveDate) -> Borough {
+    let mut b = Borough::default();
+    let created = at(start, 9, 0);
+    geography(rng, scale, &mut b);
+    gateways(scale, &mut b, created);
+    organisations(rng, scale, &mut b, start, as_of);
+    funding(rng, &mut b, start, as_of);
+    unmet_needs(&mut b, as_of);
+    b
+}
+
+fn geography(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough) {
+    b.areas.push(area::ActiveModel {
+        id: Set(1),
+        code: Set("E54000099".into()),
+        name: Set("North Thames ICB".into()),
+        kind: Set("icb".into()),
+        parent_id: Set(None),
+        latitude: Set(Some(CENTRE.0)),
+        longitude: Set(Some(CENTRE.1)),
+    });
+    b.areas.push(area::ActiveModel {
+        id: Set(2),
+        code: Set("E09000099".into()),
+        name: Set("Eastbrook".into()),
+        kind: Set("local_authority".into()),
+        parent_id: Set(Some(1)),
+        latitude: Set(Some(CENTRE.0)),
+        longitude: Set(Some(CENTRE.1)),
+    });
+    for i in 0..scale.wards {
+        let id = 3 + i as i64;
+        let name = names::WARD_STEMS[i % names::WARD_STEMS.len()].to_owned();
+        // Wards sit on a rough grid about a kilometre apart.
+        let (row, col) = ((i / 5) as f64, (i % 5) as f64);
+        let lat = CENTRE.0 + (row - 2.0) * 0.009 + rng.random_range(-0.002..0.002);
+        let lon = CENTRE.1 + (col - 2.0) * 0.014 + rng.random_range(-0.003..0.003);
+        b.areas.push(area::ActiveModel {
+            id: Set(id),
+            code: Set(format!("E05{:06}", 900_001 + i)),
+            name: Set(name.clone()),
+            kind: Set("ward".into()),
+            parent_id: Set(Some(2)),
+            latitude: Set(Some(lat)),
+            longitude: Set(Some(lon)),
+        });
+        b.wards.push(WardInfo { id, name });
+    }
+    let mut practice = 0;
+    for p in 0..scale.pcns {
+        let pcn_id = 1 + p as i64;
+        b.pcns.push(pcn::ActiveModel {
+            id: Set(pcn_id),
+            code: Set(format!("U{:05}", 99_001 + p)),
+            name: Set(pcn_name(p)),
+            icb_id: Set(1),
+        });
+        for _ in 0..scale.practices_per_pcn {
+            practice += 1;
+            let ward = pcn_wards(scale, p)[practice % pcn_wards(scale, p).len()];
+            b.practices.push(gp_practice::ActiveModel {
+                id: Set(practice as i64),
+                code: Set(format!("Z{:05}", 99_000 + practice)),
+                name: Set(format!("{} Medical Practice", b.wards[ward].name)),
+                pcn_id: Set(pcn_id),
+                ward_id: Set(b.wards[ward].id),
+            });
+        }
+    }
+}
+
+/// The wards a PCN's practices serve: a contiguous slice of the borough.
+fn pcn_wards(scale: &Scale, pcn: usize) -> Vec<usize> {
+    let per = scale.wards.div_ceil(scale.pcns);
+    (pcn * per..((pcn + 1) * per).min(scale.wards)).collect()
+}
+
+fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
+    let all_wards: Vec<usize> = (0..scale.wards).collect();
+    let mut id = 0;
+    let mut add = |b: &mut Borough, kind: &str, code: &'static str, name: String, pcn: Option<i64>, per_week: f64, wards: Vec<usize>| {
+        id += 1;
+        b.gateways.push(gateway::ActiveModel {
+            id: Set(id),
+            kind: Set(kind.into()),
+            name: Set(name),
+            pcn_id: Set(pcn),
+            area_id: Set(if pcn.is_none() { Some(2) } else { None }),
+            host_organisation_id: Set(None),
+            created_at: Set(created),
+        });
+        b.gateway_sims.push(GatewaySim { id, code, per_week, wards });
+    };
+    for p in 0..scale.pcns {
+        let name = format!("Social prescribing link workers, {}", pcn_name(p));
+        add(b, "social_prescribing", "SP", name, Some(1 + p as i64), scale.referrals_per_week * 0.6 / scale.pcns as f64, pcn_wards(scale, p));
+    }
+    add(b, "local_area_coordination", "LAC", "Eastbrook Local Area Co-ordination".into(), None, scale.referrals_per_week * 0.12, all_wards.clone());
+    add(b, "community_health_champions", "CHC", "Community Health Champions".into(), None, scale.referrals_per_week * 0.1, all_wards.clone());
+    add(b, "health_trainers", "HT", "Eastbrook Health Trainers".into(), None, scale.referrals_per_week * 0.08, all_wards.clone());
+    add(b, "self_referral", "SELF", "Self-referral".into(), None, scale.referrals_per_week * 0.1, all_wards);
+}
+
+fn pcn_name(p: usize) -> String {
+    format!("Eastbrook {} PCN", ["North", "South", "East", "West", "Central", "Riverside", "Canal", "Park"][p % 8])
+}
+
+fn organisations(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough, start: NaiveDate, as_of: NaiveDate) {
+    let mut service_id = 0_i64;
+    let mut location_id = 0_i64;
+    let created = at(start, 9, 0);
+    // Every organisation runs at least one service; the rest go to a random
+    // few, so some run many.
+    let mut counts = vec![1_usize; scale.organisations];
+    for _ in scale.organisations..scale.services {
+        counts[rng.random_range(0..scale.organisations)] += 1;
+    }
+    let mut used_names = std::collections::HashSet::new();
+    for o in 0..scale.organisations {
+        let org_id = 1 + o as i64;
+        let ward = rng.random_range(0..scale.wards);
+        let community = if rng.random_bool(0.35) { COMMUNITIES.choose(rng) } else { None };
+        let faith = if community.is_none() && rng.random_bool(0.08) { names::FAITH_ORGS.choose(rng) } else { None };
+        let (name, kind) = match (community, faith) {
+            (Some(c), _) => (format!("{} {}", c.stem, names::COMMUNITY_ORG_NOUNS.choose(rng).unwrap_or(&"Association")), "community_group"),
+            (None, Some((n, _))) => (format!("{} ({})", n, b.wards[ward].name), "faith_group"),
+            (None, None) => {
+                let (suffix, kind) = names::ORG_SUFFIXES.choose(rng).copied().unwrap_or(("Community Association", "charity"));
+                (format!("{} {}", b.wards[ward].name, suffix), kind)
+            }
+        };
+        let name = unique_name(&mut used_names, name, &b.wards[ward].name);
+        let charity = matches!(kind, "charity" | "cio").then(|| format!("{}", 1_190_000 + o));
+        let company = matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + o));
+        let identifier = match (&charity, &company) {
+            (Some(c), _) => Some(format!("GB-CHC-{c}")),
+            (_, Some(c)) => Some(format!("GB-COH-{c}")),
+            _ => None,
+        };
+        b.organisations.push(organisation::ActiveModel {
+            id: Set(org_id),
+            name: Set(name.clone()),
+            kind: Set(kind.into()),
+            org_identifier: Set(identifier),
+            charity_number: Set(charity),
+            company_number: Set(company),
+            community_anchor: Set(rng.random_bool(0.1)),
+            ward_id: Set(Some(b.wards[ward].id)),
+            created_at: Set(created),
+        });
+        location_id += 1;
+        let venue_kind = if faith.is_some() { "place_of_worship" } else { ["community_centre", "community_centre", "library", "school", "health_centre"].choose(rng).copied().unwrap_or("community_centre") };
+        b.locations.push(location::ActiveModel {
+            id: Set(location_id),
+            organisation_id: Set(Some(org_id)),
+            name: Set(format!("{} base", name)),
+            kind: Set(venue_kind.into()),
+            ward_id: Set(b.wards[ward].id),
+            postcode: Set(None),
+            latitude: Set(None),
+            longitude: Set(None),
+            created_at: Set(created),
+        });
+        for _ in 0..counts[o] {
+            service_id += 1;
+            service(rng, b, service_id, org_id, location_id, ward, community, faith.map(|f| f.1), start, as_of);
+        }
+        skills(rng, b, org_id, as_of);
+        if community.is_some() || faith.is_some() {
+            contributions(rng, b, org_id, start, as_of);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn service(
+    rng: &mut ChaCha8Rng,
+    b: &mut Borough,
+    id: i64,
+    org_id: i64,
+    location_id: i64,
+    ward: usize,
+    community: Option<&names::Community>,
+    faith: Option<&str>,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) {
+    let template = names::SERVICES.choose(rng).expect("service templates");
+    let created = at(start, 9, 0);
+    let unit_cost = rng.random_range(template.unit_cost_pounds.0..=template.unit_cost_pounds.1) * 100;
+    let name = match community {
+        Some(c) => format!("{} {}", c.stem, template.name),
+        None => format!("{} {}", b.wards[ward].name, template.name),
+    };
+    b.services.push(service::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(org_id),
+        location_id: Set(Some(location_id)),
+        name: Set(name),
+        description: Set(format!("{} for people living in and around {}.", template.name, b.wards[ward].name)),
+        unit_cost_pence: Set(Some(unit_cost)),
+        created_at: Set(created),
+        updated_at: Set(created),
+    });
+    for need in template.needs {
+        b.service_needs.push(service_need::ActiveModel { service_id: Set(id), need_code: Set((*need).into()) });
+    }
+    let mut caps: Vec<(&str, &str)> = template.capabilities.to_vec();
+    let mut languages = Vec::new();
+    if let Some(c) = community {
+        for lang in c.languages {
+            caps.push(("language", lang));
+            languages.push(*lang);
+        }
+        caps.push(("culture", c.culture));
+        if let Some(f) = c.faith {
+            caps.push(("faith", f));
+        }
+        if let Some(d) = c.dietary {
+            caps.push(("dietary", d));
+        }
+        if rng.random_bool(0.3) && !caps.iter().any(|(k, _)| *k == "gender") {
+            caps.push(("gender", "women_only"));
+        }
+    }
+    if let Some(f) = faith {
+        caps.push(("faith", f));
+    }
+    if rng.random_bool(0.4) {
+        caps.push(("accessibility", "wheelchair_access"));
+    }
+    if rng.random_bool(0.15) {
+        caps.push(("accessibility", "hearing_loop"));
+    }
+    caps.sort();
+    caps.dedup();
+    for (kind, code) in &caps {
+        b.service_capabilities.push(service_capability::ActiveModel {
+            service_id: Set(id),
+            kind: Set((*kind).into()),
+            code: Set((*code).into()),
+        });
+    }
+
+    // Capacity: a first version at the start; a fifth change it mid-year.
+    let first = rng.random_range(template.capacity.0..=template.capacity.1);
+    let mut capacity = vec![(start, first)];
+    if rng.random_bool(0.2) {
+        let day = start + Duration::days(rng.random_range(60..300));
+        let changed = ((first as f64) * rng.random_range(0.5..1.5)).round().max(1.0) as i32;
+        capacity.push((day, changed));
+    }
+    for (n, (from, value)) in capacity.iter().enumerate() {
+        b.capacity_versions.push(capacity_version::ActiveModel {
+            id: Set(b.capacity_versions.len() as i64 + 1),
+            service_id: Set(id),
+            valid_from: Set(*from),
+            places_per_week: Set((!template.caseload).then_some(*value)),
+            caseload_max: Set(template.caseload.then_some(*value)),
+            note: Set((n > 0).then(|| "Revised after a change in volunteers".to_owned())),
+            recorded_by: Set(None),
+            recorded_at: Set(at(*from, 10, 0)),
+        });
+    }
+
+    // Status: open from the start; some pause for a while, a few close.
+    let mut closed = Vec::new();
+    let push_status = |b: &mut Borough, status: &str, from: NaiveDate, confirmed: DateTime<Utc>, note: Option<&str>| {
+        b.statuses.push(service_status::ActiveModel {
+            id: Set(b.statuses.len() as i64 + 1),
+            service_id: Set(id),
+            status: Set(status.into()),
+            valid_from: Set(from),
+            confirmed_at: Set(confirmed),
+            note: Set(note.map(str::to_owned)),
+            recorded_by: Set(None),
+        });
+    };
+    push_status(b, "open", start, at(start, 9, 30), None);
+    let roll: f64 = rng.random();
+    if roll < 0.06 {
+        let from = start + Duration::days(rng.random_range(90..250));
+        let to = from + Duration::weeks(rng.random_range(3..9));
+        push_status(b, "paused", from, at(from, 11, 0), Some("Paused while the venue is refurbished"));
+        push_status(b, "open", to, at(to, 11, 0), Some("Reopened"));
+        closed.push((from, to));
+    } else if roll < 0.08 {
+        let from = as_of - Duration::days(rng.random_range(10..60));
+        push_status(b, "closed", from, at(from, 12, 0), Some("Funding ended"));
+        closed.push((from, as_of + Duration::days(1)));
+    }
+    // The latest confirmation: most within the month, some left stale.
+    if closed.last().is_none_or(|(_, to)| *to <= as_of) {
+        let days_ago = if rng.random_bool(0.72) { rng.random_range(0..28) } else { rng.random_range(31..150) };
+        let day = as_of - Duration::days(days_ago);
+        let status = if rng.random_bool(0.1) { "limited" } else { "open" };
+        push_status(b, status, day.max(start), at(day.max(start), 16, 0), None);
+    }
+
+    let popularity = (rng.random_range(-2.0_f64..2.6)).exp();
+    let episode_weeks = if template.caseload { (6, 20) } else { (4, 12) };
+    b.service_sims.push(ServiceSim {
+        id,
+        ward_index: ward,
+        needs: template.needs.to_vec(),
+        languages,
+        caseload: template.caseload,
+        capacity,
+        closed,
+        popularity,
+        episode_weeks,
+    });
+}
+
+fn skills(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, as_of: NaiveDate) {
+    let all = crate::domain::codes::SkillCode::ALL;
+    let n = rng.random_range(1..=4);
+    for skill in all.choose_multiple(rng, n) {
+        b.skills.push(skill::ActiveModel {
+            id: Set(b.skills.len() as i64 + 1),
+            organisation_id: Set(org_id),
+            skill: Set(skill.as_str().into()),
+            volunteers: Set(rng.random_range(0..25)),
+            paid_staff: Set(rng.random_range(0..4)),
+            updated_at: Set(at(as_of - Duration::days(rng.random_range(0..120)), 14, 0)),
+        });
+    }
+}
+
+fn contributions(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, start: NaiveDate, as_of: NaiveDate) {
+    let kinds = ["interpreting", "accompanying", "advocacy", "initiating_referrals"];
+    let mut month_start = start;
+    while month_start < as_of {
+        let month_end = (month_start + Duration::days(29)).min(as_of - Duration::days(1));
+        let n = rng.random_range(1..=3);
+        for kind in kinds.choose_multiple(rng, n) {
+            let hours = rng.random_range(2.0..45.0_f64);
+            b.contributions.push(contribution::ActiveModel {
+                id: Set(b.contributions.len() as i64 + 1),
+                organisation_id: Set(org_id),
+                service_id: Set(None),
+                kind: Set((*kind).into()),
+                minutes: Set((hours * 60.0).round() as i32),
+                period_start: Set(month_start),
+                period_end: Set(month_end),
+                note: Set(None),
+                recorded_by: Set(None),
+                recorded_at: Set(at(month_end, 17, 0)),
+            });
+        }
+        month_start += Duration::days(30);
+    }
+}
+
+fn funding(rng: &mut ChaCha8Rng, b: &mut Borough, start: NaiveDate, as_of: NaiveDate) {
+    let orgs = b.organisations.len();
+    let mut n = 0;
+    for o in 0..orgs {
+        let org_id = 1 + o as i64;
+        let services: Vec<i64> = b.service_sims.iter().filter(|s| {
+            b.services[(s.id - 1) as usize].organisation_id.as_ref() == &org_id
+        }).map(|s| s.id).collect();
+        for _ in 0..rng.random_range(0..=3) {
+            n += 1;
+            let (funder, funder_id) = names::FUNDERS.choose(rng).copied().expect("funders");
+            let kind = *["grant", "grant", "grant", "contract", "per_referral_tariff", "in_kind"].choose(rng).expect("kinds");
+            let award_date = start - Duration::days(rng.random_range(0..200));
+            let (amount, tariff) = match kind {
+                "contract" => (rng.random_range(20_000..150_000) * 100, None),
+                "per_referral_tariff" => (rng.random_range(10_000..40_000) * 100, Some(rng.random_range(50..150) * 100)),
+                "in_kind" => (rng.random_range(1_000..10_000) * 100, None),
+                _ => (rng.random_range(2_000..60_000) * 100, None),
+            };
+            let dated = rng.random_bool(0.85);
+            let planned_start = award_date + Duration::days(rng.random_range(0..60));
+            let planned_end = planned_start + Duration::days(*[364, 364, 729, 182].choose(rng).expect("lengths"));
+            let service_id = if kind != "grant" || rng.random_bool(0.3) { services.choose(rng).copied() } else { None };
+            b.awards.push(funding_award::ActiveModel {
+                id: Set(n),
+                identifier: Set(format!("360G-EBK-DEMO-{n:05}")),
+                title: Set(format!("{} for {}", match kind { "contract" => "Service contract", "per_referral_tariff" => "Social prescribing tariff", "in_kind" => "Venue and support in kind", _ => "Community grant" }, b.organisations[o].name.as_ref())),
+                description: Set(None),
+                funder_name: Set(funder.into()),
+                funder_identifier: Set(Some(funder_id.into())),
+                recipient_organisation_id: Set(org_id),
+                service_id: Set(service_id),
+                kind: Set(kind.into()),
+                amount_pence: Set(amount),
+                tariff_pence: Set(tariff),
+                currency: Set("GBP".into()),
+                award_date: Set(award_date),
+                planned_start: Set(dated.then_some(planned_start)),
+                planned_end: Set(dated.then_some(planned_end)),
+                created_at: Set(at(award_date.min(as_of), 9, 0)),
+            });
+        }
+    }
+}
+
+fn unmet_needs(b: &mut Borough, as_of: NaiveDate) {
+    let entries: [(usize, &str, Option<(&str, &str)>, &str, i32, i32, &str); 7] = [
+        (0, "dementia", Some(("language", "syl")), "Carers of people with dementia who speak Sylheti are declined or wait-listed; no Sylheti-speaking carers' group in the north of the borough.", 4, 4, "Commission a Sylheti-speaking dementia carers' group with a community anchor"),
+        (3, "physical_activity", Some(("gender", "women_only")), "Somali women referred for physical activity decline mixed sessions; women-only sessions are full.", 4, 3, "Fund women-only sessions at two more venues"),
+        (5, "mental_wellbeing", Some(("language", "pl")), "Polish-speaking residents wait over eight weeks for peer support.", 3, 3, "Recruit Polish-speaking volunteers through the skills map"),
+        (8, "financial", None, "Debt advice is over capacity across the borough; declines for capacity doubled since spring.", 5, 4, "Extend the debt advice contract; add a per-referral tariff"),
+        (11, "carer_support", Some(("language", "ur")), "No Urdu-speaking carers' support in the east of the borough.", 3, 4, "Explore a partnership with the Pakistani Welfare Association"),
+        (2, "loneliness", Some(("accessibility", "transport_provided")), "Housebound older people cannot reach lunch clubs without transport.", 3, 3, "Map volunteer drivers and fund mileage"),
+        (14, "bereavement", None, "Bereavement support groups have long waits after the winter.", 2, 3, "Review in spring"),
+    ];
+    for (i, (ward, need, cap, evidence, likelihood, impact, action)) in entries.iter().enumerate() {
+        let ward = &b.wards[*ward % b.wards.len()];
+        let created = at(as_of - Duration::days(40 + 10 * i as i64), 10, 0);
+        b.unmet_needs.push(unmet_need::ActiveModel {
+            id: Set(1 + i as i64),
+            area_id: Set(ward.id),
+            need_code: Set((*need).into()),
+            capability_kind: Set(cap.map(|c| c.0.to_owned())),
+            capability_code: Set(cap.map(|c| c.1.to_owned())),
+            evidence: Set((*evidence).into()),
+            likelihood: Set(*likelihood),
+            impact: Set(*impact),
+            action: Set(Some((*action).into())),
+            owner: Set(Some("VCS commissioning lead".into())),
+            review_date: Set(Some(as_of + Duration::days(30 + 7 * i as i64))),
+            status: Set(if i == 6 { "mitigating" } else { "open" }.into()),
+            created_by: Set(None),
+            created_at: Set(created),
+            updated_at: Set(created),
+        });
+    }
+}
+
+/// Real boroughs rarely have two organisations of one name: a repeat gets
+/// its ward, then a number.
+fn unique_name(used: &mut std::collections::HashSet<String>, name: String, ward: &str) -> String {
+    if used.insert(name.clone()) {
+        return name;
+    }
+    let with_ward = format!("{name}, {ward}");
+    if used.insert(with_ward.clone()) {
+        return with_ward;
+    }
+    let mut n = 2;
+    loop {
+        let numbered = format!("{with_ward} {n}");
+        if used.insert(numbered.clone()) {
+            return numbered;
+        }
+        n += 1;
+    }
+}
