@@ -48,7 +48,10 @@ impl App {
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish
     /// (up to the configured grace period).
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
         let grace = self.state.settings.shutdown_grace;
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))

@@ -29,7 +29,10 @@ pub fn int_null(name: &str) -> ColumnDef {
 }
 
 pub fn big(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).big_integer().not_null().take()
+    ColumnDef::new(Alias::new(name))
+        .big_integer()
+        .not_null()
+        .take()
 }
 
 pub fn big_null(name: &str) -> ColumnDef {
@@ -107,7 +110,8 @@ pub fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
 
 pub fn unique_index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     let mut stmt = index(table, columns);
-    stmt.name(format!("ux_{table}_{}", columns.join("_"))).unique();
+    stmt.name(format!("ux_{table}_{}", columns.join("_")))
+        .unique();
     stmt
 }
 

@@ -44,7 +44,10 @@ impl MigrationTrait for Migration {
             .await?;
         create_indexes(
             manager,
-            vec![index("gateway", &["pcn_id"]), index("gateway", &["area_id"])],
+            vec![
+                index("gateway", &["pcn_id"]),
+                index("gateway", &["area_id"]),
+            ],
         )
         .await
     }

@@ -29,7 +29,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp_null("revoked_at"))
                     .check(one_of(
                         "role",
-                        &["admin", "commissioner", "link_worker", "provider", "researcher"],
+                        &[
+                            "admin",
+                            "commissioner",
+                            "link_worker",
+                            "provider",
+                            "researcher",
+                        ],
                     ))
                     .check(check("role <> 'provider' OR organisation_id IS NOT NULL"))
                     .check(check("role <> 'link_worker' OR gateway_id IS NOT NULL"))

@@ -49,7 +49,12 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 table("need")
-                    .col(ColumnDef::new(Alias::new("code")).text().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Alias::new("code"))
+                            .text()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(text("label"))
                     .col(int("sort_order"))
                     .take(),
@@ -57,7 +62,11 @@ impl MigrationTrait for Migration {
             .await?;
         let mut insert = Query::insert()
             .into_table(Alias::new("need"))
-            .columns([Alias::new("code"), Alias::new("label"), Alias::new("sort_order")])
+            .columns([
+                Alias::new("code"),
+                Alias::new("label"),
+                Alias::new("sort_order"),
+            ])
             .to_owned();
         for (i, (code, label)) in NEEDS.iter().enumerate() {
             insert.values_panic([(*code).into(), (*label).into(), (i as i32).into()]);

@@ -66,7 +66,11 @@ pub async fn run(args: Args) -> AppResult<()> {
             }
         }
         Action::Revoke { prefix } => {
-            let prefix = prefix.trim_start_matches("hr_").split('_').next().unwrap_or_default();
+            let prefix = prefix
+                .trim_start_matches("hr_")
+                .split('_')
+                .next()
+                .unwrap_or_default();
             let k = keys::revoke_key(&store, prefix).await?;
             println!("revoked hr_{}_… ({})", k.prefix, k.name);
         }

@@ -15,10 +15,20 @@ use crate::error::AppError;
 use crate::telemetry::{self, LogFormat};
 
 #[derive(Debug, Parser)]
-#[command(name = "headroom", version, about = "Commissioning VCS capacity next to the demand sent to it")]
+#[command(
+    name = "headroom",
+    version,
+    about = "Commissioning VCS capacity next to the demand sent to it"
+)]
 pub struct Cli {
     /// Log format on stderr.
-    #[arg(long, env = "HEADROOM_LOG_FORMAT", value_enum, default_value = "pretty", global = true)]
+    #[arg(
+        long,
+        env = "HEADROOM_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
     pub log_format: LogFormat,
 
     #[command(subcommand)]

@@ -86,7 +86,8 @@ async fn mint_demo_keys(store: &Store) -> AppResult<Vec<(Role, String)>> {
             Role::LinkWorker => (None, gateway),
             _ => (None, None),
         };
-        if (*role == Role::Provider && org.is_none()) || (*role == Role::LinkWorker && gw.is_none()) {
+        if (*role == Role::Provider && org.is_none()) || (*role == Role::LinkWorker && gw.is_none())
+        {
             continue;
         }
         let name = format!("{DEMO_KEY_PREFIX}{role}");

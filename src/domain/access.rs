@@ -105,8 +105,14 @@ mod tests {
 
     #[test]
     fn commissioners_never_see_referral_rows() {
-        assert_eq!(principal(Role::Commissioner, None, None).referral_scope(), None);
-        assert_eq!(principal(Role::Researcher, None, None).referral_scope(), None);
+        assert_eq!(
+            principal(Role::Commissioner, None, None).referral_scope(),
+            None
+        );
+        assert_eq!(
+            principal(Role::Researcher, None, None).referral_scope(),
+            None
+        );
         assert_eq!(
             principal(Role::LinkWorker, None, Some(3)).referral_scope(),
             Some(ReferralScope::Gateway(3))

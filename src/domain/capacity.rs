@@ -15,13 +15,19 @@ pub struct Capacity {
 
 impl Capacity {
     pub fn parse(places_per_week: Option<i32>, caseload_max: Option<i32>) -> Result<Self, Invalid> {
-        for (field, value) in [("placesPerWeek", places_per_week), ("caseloadMax", caseload_max)] {
+        for (field, value) in [
+            ("placesPerWeek", places_per_week),
+            ("caseloadMax", caseload_max),
+        ] {
             if let Some(v) = value {
                 if v < 0 {
                     return Err(Invalid::new(field, "capacity cannot be negative"));
                 }
                 if v > MAX_CAPACITY {
-                    return Err(Invalid::new(field, format!("capacity above {MAX_CAPACITY} is not credible")));
+                    return Err(Invalid::new(
+                        field,
+                        format!("capacity above {MAX_CAPACITY} is not credible"),
+                    ));
                 }
             }
         }
@@ -44,8 +50,14 @@ mod tests {
 
     #[test]
     fn negative_capacity_is_refused_naming_the_field() {
-        assert_eq!(Capacity::parse(Some(-1), None).unwrap_err().field, "placesPerWeek");
-        assert_eq!(Capacity::parse(None, Some(-3)).unwrap_err().field, "caseloadMax");
+        assert_eq!(
+            Capacity::parse(Some(-1), None).unwrap_err().field,
+            "placesPerWeek"
+        );
+        assert_eq!(
+            Capacity::parse(None, Some(-3)).unwrap_err().field,
+            "caseloadMax"
+        );
     }
 
     #[test]

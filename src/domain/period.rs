@@ -15,7 +15,10 @@ impl Period {
     /// Refuses an end before the start, naming `end_field`.
     pub fn parse(end_field: &str, start: NaiveDate, end: NaiveDate) -> Result<Self, Invalid> {
         if end < start {
-            return Err(Invalid::new(end_field, format!("ends ({end}) before it starts ({start})")));
+            return Err(Invalid::new(
+                end_field,
+                format!("ends ({end}) before it starts ({start})"),
+            ));
         }
         Ok(Self { start, end })
     }

@@ -51,7 +51,12 @@ mod tests {
     fn the_usual_path_is_allowed() {
         let path = [Received, Sent, Accepted, Started, Completed];
         for pair in path.windows(2) {
-            assert!(pair[0].can_move_to(pair[1]), "{:?} → {:?}", pair[0], pair[1]);
+            assert!(
+                pair[0].can_move_to(pair[1]),
+                "{:?} → {:?}",
+                pair[0],
+                pair[1]
+            );
         }
     }
 

@@ -7,7 +7,10 @@ pub fn rating(field: &str, value: i32) -> Result<i32, Invalid> {
     if (1..=5).contains(&value) {
         Ok(value)
     } else {
-        Err(Invalid::new(field, format!("must be from 1 to 5; got {value}")))
+        Err(Invalid::new(
+            field,
+            format!("must be from 1 to 5; got {value}"),
+        ))
     }
 }
 

@@ -33,7 +33,11 @@ pub struct Staleness {
 /// Days after which an unconfirmed status counts as stale, unless configured.
 pub const DEFAULT_STALE_AFTER_DAYS: i64 = 30;
 
-pub fn staleness(confirmed_at: DateTime<Utc>, now: DateTime<Utc>, stale_after_days: i64) -> Staleness {
+pub fn staleness(
+    confirmed_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    stale_after_days: i64,
+) -> Staleness {
     let days = (now - confirmed_at).num_days().max(0);
     Staleness {
         days_since_confirmed: days,
@@ -51,7 +55,10 @@ mod tests {
         let now = Utc::now();
         assert_eq!(
             staleness(now, now, 30),
-            Staleness { days_since_confirmed: 0, stale: false }
+            Staleness {
+                days_since_confirmed: 0,
+                stale: false
+            }
         );
     }
 

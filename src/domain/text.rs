@@ -19,7 +19,11 @@ pub fn required(field: &str, raw: &str, max_chars: usize) -> Result<String, Inva
 }
 
 /// Optional text: blank becomes `None`.
-pub fn optional(field: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, Invalid> {
+pub fn optional(
+    field: &str,
+    raw: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>, Invalid> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => required(field, v, max_chars).map(Some),
@@ -65,7 +69,10 @@ pub fn ons_code(field: &str, raw: &str) -> Result<String, Invalid> {
     if b.len() == 9 && b"EWSN".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit) {
         Ok(v)
     } else {
-        Err(Invalid::new(field, format!("'{raw}' is not an ONS code such as E05000001")))
+        Err(Invalid::new(
+            field,
+            format!("'{raw}' is not an ONS code such as E05000001"),
+        ))
     }
 }
 
@@ -77,7 +84,10 @@ pub fn ods_code(field: &str, raw: &str) -> Result<String, Invalid> {
     if b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
         Ok(v)
     } else {
-        Err(Invalid::new(field, format!("'{raw}' is not an ODS code such as F84001")))
+        Err(Invalid::new(
+            field,
+            format!("'{raw}' is not an ODS code such as F84001"),
+        ))
     }
 }
 

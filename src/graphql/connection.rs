@@ -87,10 +87,11 @@ pub fn build<M, N: OutputType>(
 ) -> Conn<N> {
     let has_next = rows.len() > page.first;
     let mut conn = Connection::with_additional_fields(page.after.is_some(), has_next, total);
-    conn.edges.extend(rows.into_iter().take(page.first).map(|row| {
-        let cursor = ids::encode("cursor", key(&row)).0;
-        Edge::new(cursor, node(row))
-    }));
+    conn.edges
+        .extend(rows.into_iter().take(page.first).map(|row| {
+            let cursor = ids::encode("cursor", key(&row)).0;
+            Edge::new(cursor, node(row))
+        }));
     conn
 }
 
@@ -100,7 +101,10 @@ mod tests {
 
     #[test]
     fn first_over_one_hundred_is_refused() {
-        assert_eq!(Page::parse(Some(101), None).unwrap_err().code(), "BAD_USER_INPUT");
+        assert_eq!(
+            Page::parse(Some(101), None).unwrap_err().code(),
+            "BAD_USER_INPUT"
+        );
         assert!(Page::parse(Some(-1), None).is_err());
         assert_eq!(Page::parse(Some(100), None).unwrap().first, 100);
     }

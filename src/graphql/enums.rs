@@ -3,7 +3,6 @@
 
 use async_graphql::Enum;
 
-
 macro_rules! mirror {
     ($(#[$meta:meta])* $name:ident = $remote:literal { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*

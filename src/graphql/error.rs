@@ -43,7 +43,9 @@ pub fn add_codes(response: &mut Response) {
             Some(AppError::BadUserInput(invalid)) => Some(invalid.field.clone()),
             _ => None,
         };
-        let ext = err.extensions.get_or_insert_with(ErrorExtensionValues::default);
+        let ext = err
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
         ext.set("code", code);
         if let Some(field) = field {
             ext.set("field", field);

@@ -13,8 +13,11 @@ pub fn encode(kind: &str, id: i64) -> ID {
 
 /// The type name and number inside a global id.
 pub fn decode(field: &str, id: &ID) -> Result<(String, i64), AppError> {
-    let malformed = || AppError::bad_input(field, format!("'{}' is not a Headroom id", id.as_str()));
-    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
+    let malformed =
+        || AppError::bad_input(field, format!("'{}' is not a Headroom id", id.as_str()));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id.as_str())
+        .map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (kind, number) = text.split_once(':').ok_or_else(malformed)?;
     let number = number.parse::<i64>().map_err(|_| malformed())?;

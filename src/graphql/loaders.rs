@@ -14,7 +14,9 @@ use crate::store::entity::{
     organisation, pcn, referral, referral_event, service, service_capability, service_status,
     skill, unmet_need,
 };
-use crate::store::{areas, funding, gateways, organisations, referrals, services, unmet_needs, Store};
+use crate::store::{
+    areas, funding, gateways, organisations, referrals, services, unmet_needs, Store,
+};
 
 pub struct StoreLoader {
     store: Store,

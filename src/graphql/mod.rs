@@ -17,7 +17,9 @@ pub mod types;
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder};
+use async_graphql::{
+    BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
+};
 use chrono::Utc;
 
 use crate::config::ServerSettings;
@@ -71,7 +73,9 @@ pub async fn execute(
     timeout: Duration,
 ) -> BatchResponse {
     match batch {
-        BatchRequest::Single(req) => BatchResponse::Single(execute_one(schema, store, principal, req, timeout).await),
+        BatchRequest::Single(req) => {
+            BatchResponse::Single(execute_one(schema, store, principal, req, timeout).await)
+        }
         BatchRequest::Batch(reqs) => {
             let mut out = Vec::with_capacity(reqs.len());
             for req in reqs {

@@ -36,14 +36,24 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     Ok(match kind.as_str() {
         "Area" => load(ctx, AreaId(n)).await?.map(|m| Node::Area(Area(m))),
         "Pcn" => load(ctx, PcnId(n)).await?.map(|m| Node::Pcn(Pcn(m))),
-        "GpPractice" => load(ctx, PracticeId(n)).await?.map(|m| Node::GpPractice(GpPractice(m))),
+        "GpPractice" => load(ctx, PracticeId(n))
+            .await?
+            .map(|m| Node::GpPractice(GpPractice(m))),
         "Organisation" => load(ctx, OrganisationId(n))
             .await?
             .map(|m| Node::Organisation(Organisation(m))),
-        "Location" => load(ctx, LocationId(n)).await?.map(|m| Node::Location(Location(m))),
-        "Service" => load(ctx, ServiceId(n)).await?.map(|m| Node::Service(Service(m))),
-        "Gateway" => load(ctx, GatewayId(n)).await?.map(|m| Node::Gateway(Gateway(m))),
-        "Referral" => load(ctx, ReferralId(n)).await?.map(|m| Node::Referral(Referral(m))),
+        "Location" => load(ctx, LocationId(n))
+            .await?
+            .map(|m| Node::Location(Location(m))),
+        "Service" => load(ctx, ServiceId(n))
+            .await?
+            .map(|m| Node::Service(Service(m))),
+        "Gateway" => load(ctx, GatewayId(n))
+            .await?
+            .map(|m| Node::Gateway(Gateway(m))),
+        "Referral" => load(ctx, ReferralId(n))
+            .await?
+            .map(|m| Node::Referral(Referral(m))),
         "FundingAward" => load(ctx, AwardId(n))
             .await?
             .map(|m| Node::FundingAward(FundingAward(m))),
@@ -51,7 +61,9 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
             .await?
             .map(|m| Node::Contribution(Contribution(m))),
         "Skill" => load(ctx, SkillId(n)).await?.map(|m| Node::Skill(Skill(m))),
-        "UnmetNeed" => load(ctx, UnmetNeedId(n)).await?.map(|m| Node::UnmetNeed(UnmetNeed(m))),
+        "UnmetNeed" => load(ctx, UnmetNeedId(n))
+            .await?
+            .map(|m| Node::UnmetNeed(UnmetNeed(m))),
         _ => None,
     })
 }

@@ -8,6 +8,7 @@ use super::context::ContextExt;
 use super::enums::*;
 use super::ids::decode_opt;
 use super::inputs::CapabilityInput;
+use super::loaders::{GatewayId, OrganisationId};
 use super::node::{self, Node};
 use super::types::area::{Area, Pcn};
 use super::types::funding::{Contribution, FundingAward, Skill};
@@ -16,7 +17,6 @@ use super::types::organisation::{Location, Organisation};
 use super::types::referral::{Gateway, Referral};
 use super::types::service::Service;
 use super::types::unmet_need::UnmetNeed;
-use super::loaders::{GatewayId, OrganisationId};
 use crate::domain::codes;
 use crate::error::AppError;
 use crate::store::{areas, funding, gateways, organisations, referrals, services, unmet_needs};
@@ -204,7 +204,15 @@ impl QueryRoot {
             parent_id: decode_opt("filter.parentId", "Area", f.parent_id.as_ref())?,
             code: f.code.map(|c| c.trim().to_ascii_uppercase()),
         };
-        connect!(ctx, first, after, filter, areas::page_areas, areas::count_areas, Area)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            areas::page_areas,
+            areas::count_areas,
+            Area
+        )
     }
 
     /// Primary care networks.
@@ -220,7 +228,15 @@ impl QueryRoot {
         let filter = areas::PcnFilter {
             icb_id: decode_opt("filter.icbId", "Area", f.icb_id.as_ref())?,
         };
-        connect!(ctx, first, after, filter, areas::page_pcns, areas::count_pcns, Pcn)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            areas::page_pcns,
+            areas::count_pcns,
+            Pcn
+        )
     }
 
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
@@ -259,7 +275,11 @@ impl QueryRoot {
     ) -> Result<Conn<Location>> {
         let f = filter.unwrap_or_default();
         let filter = organisations::LocationFilter {
-            organisation_id: decode_opt("filter.organisationId", "Organisation", f.organisation_id.as_ref())?,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                "Organisation",
+                f.organisation_id.as_ref(),
+            )?,
             ward_id: decode_opt("filter.wardId", "Area", f.ward_id.as_ref())?,
         };
         connect!(
@@ -284,14 +304,29 @@ impl QueryRoot {
     ) -> Result<Conn<Service>> {
         let f = filter.unwrap_or_default();
         let filter = services::ServiceFilter {
-            organisation_id: decode_opt("filter.organisationId", "Organisation", f.organisation_id.as_ref())?,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                "Organisation",
+                f.organisation_id.as_ref(),
+            )?,
             location_id: decode_opt("filter.locationId", "Location", f.location_id.as_ref())?,
             ward_id: decode_opt("filter.wardId", "Area", f.ward_id.as_ref())?,
             need: kind_code(f.need, codes::Need::as_str),
-            capability: f.capability.map(|c| c.parse("filter.capability.code")).transpose()?,
+            capability: f
+                .capability
+                .map(|c| c.parse("filter.capability.code"))
+                .transpose()?,
             name_contains: f.name_contains,
         };
-        connect!(ctx, first, after, filter, services::page_services, services::count_services, Service)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            services::page_services,
+            services::count_services,
+            Service
+        )
     }
 
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
@@ -307,7 +342,15 @@ impl QueryRoot {
             kind: kind_code(f.kind, codes::GatewayKind::as_str),
             pcn_id: decode_opt("filter.pcnId", "Pcn", f.pcn_id.as_ref())?,
         };
-        connect!(ctx, first, after, filter, gateways::page_gateways, gateways::count_gateways, Gateway)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            gateways::page_gateways,
+            gateways::count_gateways,
+            Gateway
+        )
     }
 
     /// Referrals the caller may see: all for an admin, its gateway's for a
@@ -334,7 +377,15 @@ impl QueryRoot {
             service_id: decode_opt("filter.serviceId", "Service", f.service_id.as_ref())?,
             state: kind_code(f.state, crate::domain::referral::ReferralState::as_str),
         };
-        connect!(ctx, first, after, filter, referrals::page_referrals, referrals::count_referrals, Referral)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            referrals::page_referrals,
+            referrals::count_referrals,
+            Referral
+        )
     }
 
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
@@ -347,11 +398,23 @@ impl QueryRoot {
     ) -> Result<Conn<FundingAward>> {
         let f = filter.unwrap_or_default();
         let filter = funding::AwardFilter {
-            organisation_id: decode_opt("filter.organisationId", "Organisation", f.organisation_id.as_ref())?,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                "Organisation",
+                f.organisation_id.as_ref(),
+            )?,
             service_id: decode_opt("filter.serviceId", "Service", f.service_id.as_ref())?,
             kind: kind_code(f.kind, codes::FundingKind::as_str),
         };
-        connect!(ctx, first, after, filter, funding::page_awards, funding::count_awards, FundingAward)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            funding::page_awards,
+            funding::count_awards,
+            FundingAward
+        )
     }
 
     /// Uncommissioned work recorded by organisations.
@@ -365,7 +428,11 @@ impl QueryRoot {
     ) -> Result<Conn<Contribution>> {
         let f = filter.unwrap_or_default();
         let filter = funding::ContributionFilter {
-            organisation_id: decode_opt("filter.organisationId", "Organisation", f.organisation_id.as_ref())?,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                "Organisation",
+                f.organisation_id.as_ref(),
+            )?,
             kind: kind_code(f.kind, codes::ContributionKind::as_str),
         };
         connect!(
@@ -389,10 +456,22 @@ impl QueryRoot {
     ) -> Result<Conn<Skill>> {
         let f = filter.unwrap_or_default();
         let filter = funding::SkillFilter {
-            organisation_id: decode_opt("filter.organisationId", "Organisation", f.organisation_id.as_ref())?,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                "Organisation",
+                f.organisation_id.as_ref(),
+            )?,
             skill: kind_code(f.skill, codes::SkillCode::as_str),
         };
-        connect!(ctx, first, after, filter, funding::page_skills, funding::count_skills, Skill)
+        connect!(
+            ctx,
+            first,
+            after,
+            filter,
+            funding::page_skills,
+            funding::count_skills,
+            Skill
+        )
     }
 
     /// The unmet-needs risk register.
@@ -421,4 +500,3 @@ impl QueryRoot {
         )
     }
 }
-

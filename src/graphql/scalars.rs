@@ -32,11 +32,9 @@ pub struct Pence(pub i64);
 impl ScalarType for Pence {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => s
-                .trim()
-                .parse::<i64>()
-                .map(Pence)
-                .map_err(|_| InputValueError::custom(format!("'{s}' is not a whole number of pence"))),
+            Value::String(s) => s.trim().parse::<i64>().map(Pence).map_err(|_| {
+                InputValueError::custom(format!("'{s}' is not a whole number of pence"))
+            }),
             Value::Number(n) => n
                 .as_i64()
                 .map(Pence)

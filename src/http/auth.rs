@@ -27,9 +27,12 @@ pub async fn authenticate(store: &Store, headers: &HeaderMap) -> AppResult<Princ
         })?;
     let key = keys::find_live_key(store, &hash_key(token))
         .await?
-        .ok_or_else(|| AppError::Unauthenticated("that API key is unknown or has been revoked".into()))?;
-    let role = Role::parse(&key.role)
-        .ok_or_else(|| AppError::Internal(format!("key {} has unknown role {}", key.prefix, key.role)))?;
+        .ok_or_else(|| {
+            AppError::Unauthenticated("that API key is unknown or has been revoked".into())
+        })?;
+    let role = Role::parse(&key.role).ok_or_else(|| {
+        AppError::Internal(format!("key {} has unknown role {}", key.prefix, key.role))
+    })?;
     Ok(Principal {
         key_id: key.id,
         role,

@@ -65,7 +65,10 @@ pub async fn endpoint(
             return refuse(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
-                format!("a batch may hold at most {max} operations; this one has {}", reqs.len()),
+                format!(
+                    "a batch may hold at most {max} operations; this one has {}",
+                    reqs.len()
+                ),
             );
         }
     }

@@ -42,5 +42,6 @@ pub fn metrics(state: Data<&Arc<AppState>>) -> Response {
         state.graphql_requests.load(Ordering::Relaxed),
         state.store.statements_executed(),
     );
-    body.with_content_type("text/plain; version=0.0.4").into_response()
+    body.with_content_type("text/plain; version=0.0.4")
+        .into_response()
 }

@@ -107,10 +107,24 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         ..Default::default()
     };
     let total = [
-        b.areas.len(), b.pcns.len(), b.practices.len(), b.organisations.len(), b.locations.len(),
-        b.gateways.len(), b.services.len(), b.service_needs.len(), b.service_capabilities.len(),
-        b.capacity_versions.len(), b.statuses.len(), b.awards.len(), b.contributions.len(),
-        b.skills.len(), b.unmet_needs.len(), r.referrals.len(), r.needs.len(), r.events.len(),
+        b.areas.len(),
+        b.pcns.len(),
+        b.practices.len(),
+        b.organisations.len(),
+        b.locations.len(),
+        b.gateways.len(),
+        b.services.len(),
+        b.service_needs.len(),
+        b.service_capabilities.len(),
+        b.capacity_versions.len(),
+        b.statuses.len(),
+        b.awards.len(),
+        b.contributions.len(),
+        b.skills.len(),
+        b.unmet_needs.len(),
+        r.referrals.len(),
+        r.needs.len(),
+        r.events.len(),
     ]
     .iter()
     .sum::<usize>() as u64;
@@ -136,9 +150,21 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
     w.insert("referral needs", r.needs).await?;
     w.insert("referral events", r.events).await?;
     w.reset_sequences(&[
-        "area", "pcn", "gp_practice", "organisation", "location", "gateway", "service",
-        "capacity_version", "service_status", "funding_award", "contribution", "skill",
-        "unmet_need", "referral", "referral_event",
+        "area",
+        "pcn",
+        "gp_practice",
+        "organisation",
+        "location",
+        "gateway",
+        "service",
+        "capacity_version",
+        "service_status",
+        "funding_award",
+        "contribution",
+        "skill",
+        "unmet_need",
+        "referral",
+        "referral_event",
     ])
     .await?;
     w.finish();

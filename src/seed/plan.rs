@@ -35,7 +35,11 @@ pub struct ServiceSim {
 
 impl ServiceSim {
     pub fn capacity_on(&self, day: NaiveDate) -> i32 {
-        if self.closed.iter().any(|(from, to)| day >= *from && day < *to) {
+        if self
+            .closed
+            .iter()
+            .any(|(from, to)| day >= *from && day < *to)
+        {
             return 0;
         }
         self.capacity
@@ -165,7 +169,13 @@ fn pcn_wards(scale: &Scale, pcn: usize) -> Vec<usize> {
 fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
     let all_wards: Vec<usize> = (0..scale.wards).collect();
     let mut id = 0;
-    let mut add = |b: &mut Borough, kind: &str, code: &'static str, name: String, pcn: Option<i64>, per_week: f64, wards: Vec<usize>| {
+    let mut add = |b: &mut Borough,
+                   kind: &str,
+                   code: &'static str,
+                   name: String,
+                   pcn: Option<i64>,
+                   per_week: f64,
+                   wards: Vec<usize>| {
         id += 1;
         b.gateways.push(gateway::ActiveModel {
             id: Set(id),
@@ -176,23 +186,86 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
             host_organisation_id: Set(None),
             created_at: Set(created),
         });
-        b.gateway_sims.push(GatewaySim { id, code, per_week, wards });
+        b.gateway_sims.push(GatewaySim {
+            id,
+            code,
+            per_week,
+            wards,
+        });
     };
     for p in 0..scale.pcns {
         let name = format!("Social prescribing link workers, {}", pcn_name(p));
-        add(b, "social_prescribing", "SP", name, Some(1 + p as i64), scale.referrals_per_week * 0.6 / scale.pcns as f64, pcn_wards(scale, p));
+        add(
+            b,
+            "social_prescribing",
+            "SP",
+            name,
+            Some(1 + p as i64),
+            scale.referrals_per_week * 0.6 / scale.pcns as f64,
+            pcn_wards(scale, p),
+        );
     }
-    add(b, "local_area_coordination", "LAC", "Eastbrook Local Area Co-ordination".into(), None, scale.referrals_per_week * 0.12, all_wards.clone());
-    add(b, "community_health_champions", "CHC", "Community Health Champions".into(), None, scale.referrals_per_week * 0.1, all_wards.clone());
-    add(b, "health_trainers", "HT", "Eastbrook Health Trainers".into(), None, scale.referrals_per_week * 0.08, all_wards.clone());
-    add(b, "self_referral", "SELF", "Self-referral".into(), None, scale.referrals_per_week * 0.1, all_wards);
+    add(
+        b,
+        "local_area_coordination",
+        "LAC",
+        "Eastbrook Local Area Co-ordination".into(),
+        None,
+        scale.referrals_per_week * 0.12,
+        all_wards.clone(),
+    );
+    add(
+        b,
+        "community_health_champions",
+        "CHC",
+        "Community Health Champions".into(),
+        None,
+        scale.referrals_per_week * 0.1,
+        all_wards.clone(),
+    );
+    add(
+        b,
+        "health_trainers",
+        "HT",
+        "Eastbrook Health Trainers".into(),
+        None,
+        scale.referrals_per_week * 0.08,
+        all_wards.clone(),
+    );
+    add(
+        b,
+        "self_referral",
+        "SELF",
+        "Self-referral".into(),
+        None,
+        scale.referrals_per_week * 0.1,
+        all_wards,
+    );
 }
 
 fn pcn_name(p: usize) -> String {
-    format!("Eastbrook {} PCN", ["North", "South", "East", "West", "Central", "Riverside", "Canal", "Park"][p % 8])
+    format!(
+        "Eastbrook {} PCN",
+        [
+            "North",
+            "South",
+            "East",
+            "West",
+            "Central",
+            "Riverside",
+            "Canal",
+            "Park"
+        ][p % 8]
+    )
 }
 
-fn organisations(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough, start: NaiveDate, as_of: NaiveDate) {
+fn organisations(
+    rng: &mut ChaCha8Rng,
+    scale: &Scale,
+    b: &mut Borough,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) {
     let mut service_id = 0_i64;
     let mut location_id = 0_i64;
     let created = at(start, 9, 0);
@@ -203,22 +276,43 @@ fn organisations(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough, start: Na
         counts[rng.random_range(0..scale.organisations)] += 1;
     }
     let mut used_names = std::collections::HashSet::new();
-    for o in 0..scale.organisations {
+    for (o, services) in counts.into_iter().enumerate() {
         let org_id = 1 + o as i64;
         let ward = rng.random_range(0..scale.wards);
-        let community = if rng.random_bool(0.35) { COMMUNITIES.choose(rng) } else { None };
-        let faith = if community.is_none() && rng.random_bool(0.08) { names::FAITH_ORGS.choose(rng) } else { None };
+        let community = if rng.random_bool(0.35) {
+            COMMUNITIES.choose(rng)
+        } else {
+            None
+        };
+        let faith = if community.is_none() && rng.random_bool(0.08) {
+            names::FAITH_ORGS.choose(rng)
+        } else {
+            None
+        };
         let (name, kind) = match (community, faith) {
-            (Some(c), _) => (format!("{} {}", c.stem, names::COMMUNITY_ORG_NOUNS.choose(rng).unwrap_or(&"Association")), "community_group"),
+            (Some(c), _) => (
+                format!(
+                    "{} {}",
+                    c.stem,
+                    names::COMMUNITY_ORG_NOUNS
+                        .choose(rng)
+                        .unwrap_or(&"Association")
+                ),
+                "community_group",
+            ),
             (None, Some((n, _))) => (format!("{} ({})", n, b.wards[ward].name), "faith_group"),
             (None, None) => {
-                let (suffix, kind) = names::ORG_SUFFIXES.choose(rng).copied().unwrap_or(("Community Association", "charity"));
+                let (suffix, kind) = names::ORG_SUFFIXES
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or(("Community Association", "charity"));
                 (format!("{} {}", b.wards[ward].name, suffix), kind)
             }
         };
         let name = unique_name(&mut used_names, name, &b.wards[ward].name);
         let charity = matches!(kind, "charity" | "cio").then(|| format!("{}", 1_190_000 + o));
-        let company = matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + o));
+        let company =
+            matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + o));
         let identifier = match (&charity, &company) {
             (Some(c), _) => Some(format!("GB-CHC-{c}")),
             (_, Some(c)) => Some(format!("GB-COH-{c}")),
@@ -236,7 +330,20 @@ fn organisations(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough, start: Na
             created_at: Set(created),
         });
         location_id += 1;
-        let venue_kind = if faith.is_some() { "place_of_worship" } else { ["community_centre", "community_centre", "library", "school", "health_centre"].choose(rng).copied().unwrap_or("community_centre") };
+        let venue_kind = if faith.is_some() {
+            "place_of_worship"
+        } else {
+            [
+                "community_centre",
+                "community_centre",
+                "library",
+                "school",
+                "health_centre",
+            ]
+            .choose(rng)
+            .copied()
+            .unwrap_or("community_centre")
+        };
         b.locations.push(location::ActiveModel {
             id: Set(location_id),
             organisation_id: Set(Some(org_id)),
@@ -248,9 +355,20 @@ fn organisations(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough, start: Na
             longitude: Set(None),
             created_at: Set(created),
         });
-        for _ in 0..counts[o] {
+        for _ in 0..services {
             service_id += 1;
-            service(rng, b, service_id, org_id, location_id, ward, community, faith.map(|f| f.1), start, as_of);
+            service(
+                rng,
+                b,
+                service_id,
+                org_id,
+                location_id,
+                ward,
+                community,
+                faith.map(|f| f.1),
+                start,
+                as_of,
+            );
         }
         skills(rng, b, org_id, as_of);
         if community.is_some() || faith.is_some() {
@@ -274,7 +392,8 @@ fn service(
 ) {
     let template = names::SERVICES.choose(rng).expect("service templates");
     let created = at(start, 9, 0);
-    let unit_cost = rng.random_range(template.unit_cost_pounds.0..=template.unit_cost_pounds.1) * 100;
+    let unit_cost =
+        rng.random_range(template.unit_cost_pounds.0..=template.unit_cost_pounds.1) * 100;
     let name = match community {
         Some(c) => format!("{} {}", c.stem, template.name),
         None => format!("{} {}", b.wards[ward].name, template.name),
@@ -284,13 +403,19 @@ fn service(
         organisation_id: Set(org_id),
         location_id: Set(Some(location_id)),
         name: Set(name),
-        description: Set(format!("{} for people living in and around {}.", template.name, b.wards[ward].name)),
+        description: Set(format!(
+            "{} for people living in and around {}.",
+            template.name, b.wards[ward].name
+        )),
         unit_cost_pence: Set(Some(unit_cost)),
         created_at: Set(created),
         updated_at: Set(created),
     });
     for need in template.needs {
-        b.service_needs.push(service_need::ActiveModel { service_id: Set(id), need_code: Set((*need).into()) });
+        b.service_needs.push(service_need::ActiveModel {
+            service_id: Set(id),
+            need_code: Set((*need).into()),
+        });
     }
     let mut caps: Vec<(&str, &str)> = template.capabilities.to_vec();
     let mut languages = Vec::new();
@@ -322,11 +447,12 @@ fn service(
     caps.sort();
     caps.dedup();
     for (kind, code) in &caps {
-        b.service_capabilities.push(service_capability::ActiveModel {
-            service_id: Set(id),
-            kind: Set((*kind).into()),
-            code: Set((*code).into()),
-        });
+        b.service_capabilities
+            .push(service_capability::ActiveModel {
+                service_id: Set(id),
+                kind: Set((*kind).into()),
+                code: Set((*code).into()),
+            });
     }
 
     // Capacity: a first version at the start; a fifth change it mid-year.
@@ -334,7 +460,9 @@ fn service(
     let mut capacity = vec![(start, first)];
     if rng.random_bool(0.2) {
         let day = start + Duration::days(rng.random_range(60..300));
-        let changed = ((first as f64) * rng.random_range(0.5..1.5)).round().max(1.0) as i32;
+        let changed = ((first as f64) * rng.random_range(0.5..1.5))
+            .round()
+            .max(1.0) as i32;
         capacity.push((day, changed));
     }
     for (n, (from, value)) in capacity.iter().enumerate() {
@@ -352,7 +480,11 @@ fn service(
 
     // Status: open from the start; some pause for a while, a few close.
     let mut closed = Vec::new();
-    let push_status = |b: &mut Borough, status: &str, from: NaiveDate, confirmed: DateTime<Utc>, note: Option<&str>| {
+    let push_status = |b: &mut Borough,
+                       status: &str,
+                       from: NaiveDate,
+                       confirmed: DateTime<Utc>,
+                       note: Option<&str>| {
         b.statuses.push(service_status::ActiveModel {
             id: Set(b.statuses.len() as i64 + 1),
             service_id: Set(id),
@@ -368,7 +500,13 @@ fn service(
     if roll < 0.06 {
         let from = start + Duration::days(rng.random_range(90..250));
         let to = from + Duration::weeks(rng.random_range(3..9));
-        push_status(b, "paused", from, at(from, 11, 0), Some("Paused while the venue is refurbished"));
+        push_status(
+            b,
+            "paused",
+            from,
+            at(from, 11, 0),
+            Some("Paused while the venue is refurbished"),
+        );
         push_status(b, "open", to, at(to, 11, 0), Some("Reopened"));
         closed.push((from, to));
     } else if roll < 0.08 {
@@ -378,9 +516,17 @@ fn service(
     }
     // The latest confirmation: most within the month, some left stale.
     if closed.last().is_none_or(|(_, to)| *to <= as_of) {
-        let days_ago = if rng.random_bool(0.72) { rng.random_range(0..28) } else { rng.random_range(31..150) };
+        let days_ago = if rng.random_bool(0.72) {
+            rng.random_range(0..28)
+        } else {
+            rng.random_range(31..150)
+        };
         let day = as_of - Duration::days(days_ago);
-        let status = if rng.random_bool(0.1) { "limited" } else { "open" };
+        let status = if rng.random_bool(0.1) {
+            "limited"
+        } else {
+            "open"
+        };
         push_status(b, status, day.max(start), at(day.max(start), 16, 0), None);
     }
 
@@ -414,8 +560,19 @@ fn skills(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, as_of: NaiveDate) 
     }
 }
 
-fn contributions(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, start: NaiveDate, as_of: NaiveDate) {
-    let kinds = ["interpreting", "accompanying", "advocacy", "initiating_referrals"];
+fn contributions(
+    rng: &mut ChaCha8Rng,
+    b: &mut Borough,
+    org_id: i64,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) {
+    let kinds = [
+        "interpreting",
+        "accompanying",
+        "advocacy",
+        "initiating_referrals",
+    ];
     let mut month_start = start;
     while month_start < as_of {
         let month_end = (month_start + Duration::days(29)).min(as_of - Duration::days(1));
@@ -444,28 +601,57 @@ fn funding(rng: &mut ChaCha8Rng, b: &mut Borough, start: NaiveDate, as_of: Naive
     let mut n = 0;
     for o in 0..orgs {
         let org_id = 1 + o as i64;
-        let services: Vec<i64> = b.service_sims.iter().filter(|s| {
-            b.services[(s.id - 1) as usize].organisation_id.as_ref() == &org_id
-        }).map(|s| s.id).collect();
+        let services: Vec<i64> = b
+            .service_sims
+            .iter()
+            .filter(|s| b.services[(s.id - 1) as usize].organisation_id.as_ref() == &org_id)
+            .map(|s| s.id)
+            .collect();
         for _ in 0..rng.random_range(0..=3) {
             n += 1;
             let (funder, funder_id) = names::FUNDERS.choose(rng).copied().expect("funders");
-            let kind = *["grant", "grant", "grant", "contract", "per_referral_tariff", "in_kind"].choose(rng).expect("kinds");
+            let kind = *[
+                "grant",
+                "grant",
+                "grant",
+                "contract",
+                "per_referral_tariff",
+                "in_kind",
+            ]
+            .choose(rng)
+            .expect("kinds");
             let award_date = start - Duration::days(rng.random_range(0..200));
             let (amount, tariff) = match kind {
                 "contract" => (rng.random_range(20_000..150_000) * 100, None),
-                "per_referral_tariff" => (rng.random_range(10_000..40_000) * 100, Some(rng.random_range(50..150) * 100)),
+                "per_referral_tariff" => (
+                    rng.random_range(10_000..40_000) * 100,
+                    Some(rng.random_range(50..150) * 100),
+                ),
                 "in_kind" => (rng.random_range(1_000..10_000) * 100, None),
                 _ => (rng.random_range(2_000..60_000) * 100, None),
             };
             let dated = rng.random_bool(0.85);
             let planned_start = award_date + Duration::days(rng.random_range(0..60));
-            let planned_end = planned_start + Duration::days(*[364, 364, 729, 182].choose(rng).expect("lengths"));
-            let service_id = if kind != "grant" || rng.random_bool(0.3) { services.choose(rng).copied() } else { None };
+            let planned_end =
+                planned_start + Duration::days(*[364, 364, 729, 182].choose(rng).expect("lengths"));
+            let service_id = if kind != "grant" || rng.random_bool(0.3) {
+                services.choose(rng).copied()
+            } else {
+                None
+            };
             b.awards.push(funding_award::ActiveModel {
                 id: Set(n),
                 identifier: Set(format!("360G-EBK-DEMO-{n:05}")),
-                title: Set(format!("{} for {}", match kind { "contract" => "Service contract", "per_referral_tariff" => "Social prescribing tariff", "in_kind" => "Venue and support in kind", _ => "Community grant" }, b.organisations[o].name.as_ref())),
+                title: Set(format!(
+                    "{} for {}",
+                    match kind {
+                        "contract" => "Service contract",
+                        "per_referral_tariff" => "Social prescribing tariff",
+                        "in_kind" => "Venue and support in kind",
+                        _ => "Community grant",
+                    },
+                    b.organisations[o].name.as_ref()
+                )),
                 description: Set(None),
                 funder_name: Set(funder.into()),
                 funder_identifier: Set(Some(funder_id.into())),
@@ -484,8 +670,19 @@ fn funding(rng: &mut ChaCha8Rng, b: &mut Borough, start: NaiveDate, as_of: Naive
     }
 }
 
+/// Ward index, need, missing capability, evidence, likelihood, impact, action.
+type RegisterEntry = (
+    usize,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    &'static str,
+    i32,
+    i32,
+    &'static str,
+);
+
 fn unmet_needs(b: &mut Borough, as_of: NaiveDate) {
-    let entries: [(usize, &str, Option<(&str, &str)>, &str, i32, i32, &str); 7] = [
+    let entries: [RegisterEntry; 7] = [
         (0, "dementia", Some(("language", "syl")), "Carers of people with dementia who speak Sylheti are declined or wait-listed; no Sylheti-speaking carers' group in the north of the borough.", 4, 4, "Commission a Sylheti-speaking dementia carers' group with a community anchor"),
         (3, "physical_activity", Some(("gender", "women_only")), "Somali women referred for physical activity decline mixed sessions; women-only sessions are full.", 4, 3, "Fund women-only sessions at two more venues"),
         (5, "mental_wellbeing", Some(("language", "pl")), "Polish-speaking residents wait over eight weeks for peer support.", 3, 3, "Recruit Polish-speaking volunteers through the skills map"),

@@ -68,18 +68,27 @@ impl Load {
         let capacity = sim.capacity_on(day);
         if sim.caseload {
             let active = self.episodes.get(&s).map_or(0, |e| {
-                e.iter().filter(|(from, to)| *from <= day && day < *to).count()
+                e.iter()
+                    .filter(|(from, to)| *from <= day && day < *to)
+                    .count()
             });
             active as i32 >= capacity
         } else {
             let w = day.iso_week();
-            self.accepted_in_week.get(&(s, w.year(), w.week())).copied().unwrap_or(0) >= capacity
+            self.accepted_in_week
+                .get(&(s, w.year(), w.week()))
+                .copied()
+                .unwrap_or(0)
+                >= capacity
         }
     }
 
     fn accept(&mut self, s: usize, day: NaiveDate) {
         let w = day.iso_week();
-        *self.accepted_in_week.entry((s, w.year(), w.week())).or_default() += 1;
+        *self
+            .accepted_in_week
+            .entry((s, w.year(), w.week()))
+            .or_default() += 1;
     }
 
     fn start(&mut self, s: usize, from: NaiveDate, to: NaiveDate) {
@@ -100,11 +109,21 @@ struct Timeline<'a> {
 impl Timeline<'_> {
     /// Records a transition if it happened before `as_of`; false otherwise,
     /// and the story stops there.
-    fn event(&mut self, to: ReferralState, when: DateTime<Utc>, service: Option<i64>, reason: Option<(&str, Option<(&str, &str)>)>) -> bool {
+    fn event(
+        &mut self,
+        to: ReferralState,
+        when: DateTime<Utc>,
+        service: Option<i64>,
+        reason: Option<(&str, Option<(&str, &str)>)>,
+    ) -> bool {
         if when > self.as_of {
             return false;
         }
-        debug_assert!(self.state.is_none_or(|s| s.can_move_to(to)), "{:?} → {to:?}", self.state);
+        debug_assert!(
+            self.state.is_none_or(|s| s.can_move_to(to)),
+            "{:?} → {to:?}",
+            self.state
+        );
         *self.next_event_id += 1;
         let role = match to {
             Received | Sent | Withdrawn => "link_worker",
@@ -137,13 +156,19 @@ fn later(rng: &mut ChaCha8Rng, from: DateTime<Utc>, min_days: i64, max_days: i64
     at(day, rng.random_range(9..17), rng.random_range(0..60))
 }
 
-pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: NaiveDate) -> Referrals {
+pub fn simulate(
+    rng: &mut ChaCha8Rng,
+    b: &Borough,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) -> Referrals {
     let mut out = Referrals::default();
     let mut load = Load::default();
     let as_of_time = at(as_of, 0, 0);
     let need_dist = WeightedIndex::new(NEEDS.iter().map(|n| n.1)).expect("need weights");
     let age_dist = WeightedIndex::new(AGE_BANDS.iter().map(|n| n.1)).expect("age weights");
-    let lang_dist = WeightedIndex::new(names::LANGUAGES.iter().map(|n| n.1)).expect("language weights");
+    let lang_dist =
+        WeightedIndex::new(names::LANGUAGES.iter().map(|n| n.1)).expect("language weights");
     let mut by_need: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in b.service_sims.iter().enumerate() {
         for n in &s.needs {
@@ -157,7 +182,11 @@ pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: Naiv
             let n = (g.per_week * rng.random_range(0.75..1.25)).round() as usize;
             for _ in 0..n {
                 let id = out.referrals.len() as i64 + 1;
-                let received = at(start + Duration::days(week * 7 + rng.random_range(0..5)), rng.random_range(9..17), rng.random_range(0..60));
+                let received = at(
+                    start + Duration::days(week * 7 + rng.random_range(0..5)),
+                    rng.random_range(9..17),
+                    rng.random_range(0..60),
+                );
                 if received >= as_of_time {
                     continue;
                 }
@@ -171,14 +200,29 @@ pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: Naiv
                     }
                 }
                 for need in &needs {
-                    out.needs.push(referral_need::ActiveModel { referral_id: Set(id), need_code: Set((*need).into()) });
+                    out.needs.push(referral_need::ActiveModel {
+                        referral_id: Set(id),
+                        need_code: Set((*need).into()),
+                    });
                 }
-                let mut t = Timeline { referral_id: id, state: None, as_of: as_of_time, events: &mut out.events, next_event_id: &mut next_event_id, last: received, count: 0 };
+                let mut t = Timeline {
+                    referral_id: id,
+                    state: None,
+                    as_of: as_of_time,
+                    events: &mut out.events,
+                    next_event_id: &mut next_event_id,
+                    last: received,
+                    count: 0,
+                };
                 t.event(Received, received, None, None);
                 let mut service = None;
                 let mut clock = received;
                 for attempt in 0..2 {
-                    let Some(s) = choose_service(rng, b, &by_need, needs[0], ward, language, service) else { break };
+                    let Some(s) =
+                        choose_service(rng, b, &by_need, needs[0], ward, language, service)
+                    else {
+                        break;
+                    };
                     let sim = &b.service_sims[s];
                     clock = later(rng, clock, 0, 3);
                     if !t.event(Sent, clock, Some(sim.id), None) {
@@ -188,20 +232,39 @@ pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: Naiv
                     clock = later(rng, clock, 1, 5);
                     let day = clock.date_naive();
                     let speaks = language == "en" || sim.languages.contains(&language);
-                    let decision = if sim.capacity_on(day) == 0 && sim.closed.iter().any(|(_, to)| *to > as_of) {
-                        Declined
-                    } else if !speaks && rng.random_bool(0.45) {
+                    let closed_for_good =
+                        sim.capacity_on(day) == 0 && sim.closed.iter().any(|(_, to)| *to > as_of);
+                    let decision = if closed_for_good || (!speaks && rng.random_bool(0.45)) {
                         Declined
                     } else if load.over_capacity(s, sim, day) || sim.capacity_on(day) == 0 {
-                        if rng.random_bool(0.6) { WaitListed } else { Declined }
+                        if rng.random_bool(0.6) {
+                            WaitListed
+                        } else {
+                            Declined
+                        }
                     } else if rng.random_bool(0.04) {
                         Declined
                     } else {
                         Accepted
                     };
                     let reason = match decision {
-                        Declined if !speaks && sim.capacity_on(day) > 0 && !load.over_capacity(s, sim, day) => Some(("capability", Some(("language", language)))),
-                        Declined if sim.capacity_on(day) > 0 && !load.over_capacity(s, sim, day) => Some((*["eligibility", "person_declined", "other"].choose(rng).expect("reasons"), None)),
+                        Declined
+                            if !speaks
+                                && sim.capacity_on(day) > 0
+                                && !load.over_capacity(s, sim, day) =>
+                        {
+                            Some(("capability", Some(("language", language))))
+                        }
+                        Declined
+                            if sim.capacity_on(day) > 0 && !load.over_capacity(s, sim, day) =>
+                        {
+                            Some((
+                                *["eligibility", "person_declined", "other"]
+                                    .choose(rng)
+                                    .expect("reasons"),
+                                None,
+                            ))
+                        }
                         Declined => Some(("capacity", None)),
                         _ => None,
                     };
@@ -239,7 +302,13 @@ pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: Naiv
                 let (state, updated, version) = (t.state.unwrap_or(Received), t.last, t.count);
                 out.referrals.push(referral::ActiveModel {
                     id: Set(id),
-                    reference: Set(format!("{}{}-{}-{:06}", g.code, g.id, received.format("%y%m"), id)),
+                    reference: Set(format!(
+                        "{}{}-{}-{:06}",
+                        g.code,
+                        g.id,
+                        received.format("%y%m"),
+                        id
+                    )),
                     gateway_id: Set(g.id),
                     service_id: Set(service.map(|s| b.service_sims[s].id)),
                     age_band: Set(AGE_BANDS[age_dist.sample(rng)].0.to_owned()),
@@ -259,7 +328,16 @@ pub fn simulate(rng: &mut ChaCha8Rng, b: &Borough, start: NaiveDate, as_of: Naiv
 /// Starts the episode after a short gap, then ends it: most complete, some
 /// do not attend, a few withdraw.
 #[allow(clippy::too_many_arguments)]
-fn episode(rng: &mut ChaCha8Rng, t: &mut Timeline<'_>, load: &mut Load, s: usize, sim: &ServiceSim, from: DateTime<Utc>, min_gap: i64, max_gap: i64) {
+fn episode(
+    rng: &mut ChaCha8Rng,
+    t: &mut Timeline<'_>,
+    load: &mut Load,
+    s: usize,
+    sim: &ServiceSim,
+    from: DateTime<Utc>,
+    min_gap: i64,
+    max_gap: i64,
+) {
     if rng.random_bool(0.05) {
         let when = later(rng, from, 1, 10);
         t.event(Withdrawn, when, Some(sim.id), None);
@@ -295,7 +373,12 @@ fn choose_service(
     language: &str,
     not: Option<usize>,
 ) -> Option<usize> {
-    let candidates: Vec<usize> = by_need.get(need)?.iter().copied().filter(|s| Some(*s) != not).collect();
+    let candidates: Vec<usize> = by_need
+        .get(need)?
+        .iter()
+        .copied()
+        .filter(|s| Some(*s) != not)
+        .collect();
     if candidates.is_empty() {
         return None;
     }
@@ -305,7 +388,11 @@ fn choose_service(
             let sim = &b.service_sims[s];
             let distance = (sim.ward_index as i64 - ward as i64).unsigned_abs() as f64;
             let near = 1.0 / (1.0 + distance / 3.0);
-            let speaks = if language != "en" && sim.languages.contains(&language) { 4.0 } else { 1.0 };
+            let speaks = if language != "en" && sim.languages.contains(&language) {
+                4.0
+            } else {
+                1.0
+            };
             sim.popularity * near * speaks
         })
         .collect();

@@ -3,7 +3,10 @@
 //! the ids the seed chose.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Iterable, Statement};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Iterable,
+    Statement,
+};
 
 use crate::error::AppResult;
 
@@ -18,11 +21,17 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub fn new(txn: &'a DatabaseTransaction, total_rows: u64, show: bool) -> Self {
-        let progress = if show { ProgressBar::new(total_rows) } else { ProgressBar::hidden() };
+        let progress = if show {
+            ProgressBar::new(total_rows)
+        } else {
+            ProgressBar::hidden()
+        };
         progress.set_style(
-            ProgressStyle::with_template("{spinner} {msg:<22} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, eta {eta}")
-                .expect("a valid progress template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} {msg:<22} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, eta {eta}",
+            )
+            .expect("a valid progress template")
+            .progress_chars("=> "),
         );
         Self { txn, progress }
     }
@@ -39,7 +48,9 @@ impl<'a> Writer<'a> {
         while rows.peek().is_some() {
             let batch: Vec<A> = rows.by_ref().take(chunk).collect();
             let n = batch.len() as u64;
-            <A::Entity as EntityTrait>::insert_many(batch).exec_without_returning(self.txn).await?;
+            <A::Entity as EntityTrait>::insert_many(batch)
+                .exec_without_returning(self.txn)
+                .await?;
             self.progress.inc(n);
         }
         Ok(())

@@ -30,7 +30,11 @@ fn area_select(f: &AreaFilter) -> Select<area::Entity> {
     s
 }
 
-pub async fn page_areas(store: &Store, f: &AreaFilter, p: PageRequest) -> AppResult<Vec<area::Model>> {
+pub async fn page_areas(
+    store: &Store,
+    f: &AreaFilter,
+    p: PageRequest,
+) -> AppResult<Vec<area::Model>> {
     page::fetch(store.db(), area_select(f), area::Column::Id, p).await
 }
 
@@ -42,7 +46,10 @@ pub async fn areas_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, a
     page::by_ids::<area::Entity, _>(store.db(), area::Column::Id, ids).await
 }
 
-pub async fn children_of(store: &Store, parents: &[i64]) -> AppResult<HashMap<i64, Vec<area::Model>>> {
+pub async fn children_of(
+    store: &Store,
+    parents: &[i64],
+) -> AppResult<HashMap<i64, Vec<area::Model>>> {
     let rows = area::Entity::find()
         .filter(area::Column::ParentId.is_in(parents.iter().copied()))
         .order_by_asc(area::Column::Name)
@@ -82,7 +89,10 @@ pub async fn pcns_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, pc
     page::by_ids::<pcn::Entity, _>(store.db(), pcn::Column::Id, ids).await
 }
 
-pub async fn practices_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, gp_practice::Model>> {
+pub async fn practices_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, gp_practice::Model>> {
     page::by_ids::<gp_practice::Entity, _>(store.db(), gp_practice::Column::Id, ids).await
 }
 
@@ -102,7 +112,11 @@ pub async fn practices_of_pcns(
 
 /// The area, which must be a ward; NOT_FOUND if absent, BAD_USER_INPUT if it
 /// is an area of another level.
-pub async fn require_ward<C: sea_orm::ConnectionTrait>(db: &C, field: &str, id: i64) -> AppResult<area::Model> {
+pub async fn require_ward<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    field: &str,
+    id: i64,
+) -> AppResult<area::Model> {
     let area = area::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -110,7 +124,11 @@ pub async fn require_ward<C: sea_orm::ConnectionTrait>(db: &C, field: &str, id: 
     if area.kind != "ward" {
         return Err(crate::error::AppError::bad_input(
             field,
-            format!("{} is a {}, not a ward", area.name, area.kind.replace('_', " ")),
+            format!(
+                "{} is a {}, not a ward",
+                area.name,
+                area.kind.replace('_', " ")
+            ),
         ));
     }
     Ok(area)

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use headroom_migrations::MigratorTrait;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database};
-use headroom_migrations::MigratorTrait;
 
 use super::Store;
 use crate::config::DatabaseSettings;

@@ -35,7 +35,11 @@ fn award_select(f: &AwardFilter) -> Select<funding_award::Entity> {
     s
 }
 
-pub async fn page_awards(store: &Store, f: &AwardFilter, p: PageRequest) -> AppResult<Vec<funding_award::Model>> {
+pub async fn page_awards(
+    store: &Store,
+    f: &AwardFilter,
+    p: PageRequest,
+) -> AppResult<Vec<funding_award::Model>> {
     page::fetch(store.db(), award_select(f), funding_award::Column::Id, p).await
 }
 
@@ -43,7 +47,10 @@ pub async fn count_awards(store: &Store, f: &AwardFilter) -> AppResult<u64> {
     page::count(store.db(), award_select(f)).await
 }
 
-pub async fn awards_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, funding_award::Model>> {
+pub async fn awards_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, funding_award::Model>> {
     page::by_ids::<funding_award::Entity, _>(store.db(), funding_award::Column::Id, ids).await
 }
 
@@ -83,7 +90,13 @@ pub async fn page_contributions(
     f: &ContributionFilter,
     p: PageRequest,
 ) -> AppResult<Vec<contribution::Model>> {
-    page::fetch(store.db(), contribution_select(f), contribution::Column::Id, p).await
+    page::fetch(
+        store.db(),
+        contribution_select(f),
+        contribution::Column::Id,
+        p,
+    )
+    .await
 }
 
 pub async fn count_contributions(store: &Store, f: &ContributionFilter) -> AppResult<u64> {
@@ -122,7 +135,10 @@ pub struct NewContribution {
     pub recorded_by: Option<i64>,
 }
 
-pub async fn record_contribution(store: &Store, new: NewContribution) -> AppResult<contribution::Model> {
+pub async fn record_contribution(
+    store: &Store,
+    new: NewContribution,
+) -> AppResult<contribution::Model> {
     let txn = store.db().begin().await?;
     super::organisations::require_organisation(&txn, "organisationId", new.organisation_id).await?;
     if let Some(svc) = new.service_id {
@@ -169,7 +185,11 @@ fn skill_select(f: &SkillFilter) -> Select<skill::Entity> {
     s
 }
 
-pub async fn page_skills(store: &Store, f: &SkillFilter, p: PageRequest) -> AppResult<Vec<skill::Model>> {
+pub async fn page_skills(
+    store: &Store,
+    f: &SkillFilter,
+    p: PageRequest,
+) -> AppResult<Vec<skill::Model>> {
     page::fetch(store.db(), skill_select(f), skill::Column::Id, p).await
 }
 

@@ -26,7 +26,11 @@ fn gateway_select(f: &GatewayFilter) -> Select<gateway::Entity> {
     s
 }
 
-pub async fn page_gateways(store: &Store, f: &GatewayFilter, p: PageRequest) -> AppResult<Vec<gateway::Model>> {
+pub async fn page_gateways(
+    store: &Store,
+    f: &GatewayFilter,
+    p: PageRequest,
+) -> AppResult<Vec<gateway::Model>> {
     page::fetch(store.db(), gateway_select(f), gateway::Column::Id, p).await
 }
 

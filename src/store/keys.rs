@@ -1,7 +1,9 @@
 //! API keys. Only hashes are stored; the key itself is shown once, when made.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 use super::entity::api_key;
 use super::Store;
@@ -16,7 +18,11 @@ pub struct NewKey {
     pub gateway_id: Option<i64>,
 }
 
-pub async fn create_key(store: &Store, new: NewKey, issued: &IssuedKey) -> AppResult<api_key::Model> {
+pub async fn create_key(
+    store: &Store,
+    new: NewKey,
+    issued: &IssuedKey,
+) -> AppResult<api_key::Model> {
     let txn = store.db().begin().await?;
     if let Some(org) = new.organisation_id {
         super::organisations::require_organisation(&txn, "organisation", org).await?;
@@ -83,7 +89,10 @@ pub async fn revoke_key(store: &Store, prefix: &str) -> AppResult<api_key::Model
 /// start replaces its keys this way).
 pub async fn revoke_named(store: &Store, name_prefix: &str) -> AppResult<u64> {
     let res = api_key::Entity::update_many()
-        .col_expr(api_key::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            api_key::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(api_key::Column::Name.starts_with(name_prefix))
         .filter(api_key::Column::RevokedAt.is_null())
         .exec(store.db())
@@ -102,10 +111,16 @@ pub async fn issue(
     gateway_id: Option<i64>,
 ) -> AppResult<String> {
     if role == Role::Provider && organisation_id.is_none() {
-        return Err(AppError::bad_input("organisation", "a provider key needs an organisation"));
+        return Err(AppError::bad_input(
+            "organisation",
+            "a provider key needs an organisation",
+        ));
     }
     if role == Role::LinkWorker && gateway_id.is_none() {
-        return Err(AppError::bad_input("gateway", "a link worker key needs a gateway"));
+        return Err(AppError::bad_input(
+            "gateway",
+            "a link worker key needs a gateway",
+        ));
     }
     let issued = IssuedKey::generate(&mut rand::rng());
     let new = NewKey {
@@ -124,7 +139,11 @@ pub async fn first_id(store: &Store, table: &str) -> AppResult<Option<i64>> {
     let table = match table {
         "organisation" => "organisation",
         "gateway" => "gateway",
-        other => return Err(AppError::Internal(format!("first_id does not serve {other}"))),
+        other => {
+            return Err(AppError::Internal(format!(
+                "first_id does not serve {other}"
+            )))
+        }
     };
     let row = store
         .db()

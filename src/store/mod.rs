@@ -17,7 +17,9 @@ pub mod unmet_needs;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 
 use crate::error::AppResult;
 

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
+};
 
 use super::entity::{location, organisation};
 use super::page::{self, PageRequest};
@@ -64,7 +66,10 @@ pub struct NewOrganisation {
     pub ward_id: Option<i64>,
 }
 
-pub async fn create_organisation(store: &Store, new: NewOrganisation) -> AppResult<organisation::Model> {
+pub async fn create_organisation(
+    store: &Store,
+    new: NewOrganisation,
+) -> AppResult<organisation::Model> {
     let txn = store.db().begin().await?;
     if let Some(ward) = new.ward_id {
         super::areas::require_ward(&txn, "wardId", ward).await?;
@@ -103,7 +108,11 @@ fn location_select(f: &LocationFilter) -> Select<location::Entity> {
     s
 }
 
-pub async fn page_locations(store: &Store, f: &LocationFilter, p: PageRequest) -> AppResult<Vec<location::Model>> {
+pub async fn page_locations(
+    store: &Store,
+    f: &LocationFilter,
+    p: PageRequest,
+) -> AppResult<Vec<location::Model>> {
     page::fetch(store.db(), location_select(f), location::Column::Id, p).await
 }
 
@@ -111,7 +120,10 @@ pub async fn count_locations(store: &Store, f: &LocationFilter) -> AppResult<u64
     page::count(store.db(), location_select(f)).await
 }
 
-pub async fn locations_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, location::Model>> {
+pub async fn locations_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, location::Model>> {
     page::by_ids::<location::Entity, _>(store.db(), location::Column::Id, ids).await
 }
 

@@ -23,7 +23,12 @@ pub trait Keyed {
     fn key(&self) -> i64;
 }
 
-pub async fn fetch<E, C>(db: &C, select: Select<E>, id: E::Column, page: PageRequest) -> AppResult<Vec<E::Model>>
+pub async fn fetch<E, C>(
+    db: &C,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+) -> AppResult<Vec<E::Model>>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,
@@ -52,7 +57,10 @@ where
     E::Model: FromQueryResult + Keyed + Send + Sync,
     C: ConnectionTrait,
 {
-    let rows = E::find().filter(id.is_in(ids.iter().copied())).all(db).await?;
+    let rows = E::find()
+        .filter(id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     Ok(rows.into_iter().map(|m| (m.key(), m)).collect())
 }
 
@@ -89,7 +97,20 @@ macro_rules! keyed {
     };
 }
 keyed!(
-    area, pcn, gp_practice, organisation, location, gateway, api_key, service,
-    capacity_version, service_status, referral, referral_event, funding_award,
-    contribution, skill, unmet_need
+    area,
+    pcn,
+    gp_practice,
+    organisation,
+    location,
+    gateway,
+    api_key,
+    service,
+    capacity_version,
+    service_status,
+    referral,
+    referral_event,
+    funding_award,
+    contribution,
+    skill,
+    unmet_need
 );

@@ -53,7 +53,11 @@ fn referral_select(f: &ReferralFilter) -> Select<referral::Entity> {
     s
 }
 
-pub async fn page_referrals(store: &Store, f: &ReferralFilter, p: PageRequest) -> AppResult<Vec<referral::Model>> {
+pub async fn page_referrals(
+    store: &Store,
+    f: &ReferralFilter,
+    p: PageRequest,
+) -> AppResult<Vec<referral::Model>> {
     page::fetch(store.db(), referral_select(f), referral::Column::Id, p).await
 }
 

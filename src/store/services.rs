@@ -76,7 +76,11 @@ fn service_select(f: &ServiceFilter) -> Select<service::Entity> {
     s
 }
 
-pub async fn page_services(store: &Store, f: &ServiceFilter, p: PageRequest) -> AppResult<Vec<service::Model>> {
+pub async fn page_services(
+    store: &Store,
+    f: &ServiceFilter,
+    p: PageRequest,
+) -> AppResult<Vec<service::Model>> {
     page::fetch(store.db(), service_select(f), service::Column::Id, p).await
 }
 
@@ -159,7 +163,8 @@ pub async fn capacity_in_force(
     services: &[i64],
     day: NaiveDate,
 ) -> AppResult<HashMap<i64, capacity_version::Model>> {
-    let rows: Vec<capacity_version::Model> = in_force_on(store, "capacity_version", services, day).await?;
+    let rows: Vec<capacity_version::Model> =
+        in_force_on(store, "capacity_version", services, day).await?;
     Ok(rows.into_iter().map(|r| (r.service_id, r)).collect())
 }
 
@@ -168,7 +173,8 @@ pub async fn status_in_force(
     services: &[i64],
     day: NaiveDate,
 ) -> AppResult<HashMap<i64, service_status::Model>> {
-    let rows: Vec<service_status::Model> = in_force_on(store, "service_status", services, day).await?;
+    let rows: Vec<service_status::Model> =
+        in_force_on(store, "service_status", services, day).await?;
     Ok(rows.into_iter().map(|r| (r.service_id, r)).collect())
 }
 
@@ -233,7 +239,10 @@ pub async fn create_service(store: &Store, new: NewService) -> AppResult<service
             .one(&txn)
             .await?
             .ok_or_else(|| AppError::not_found("location", loc))?;
-        if location.organisation_id.is_some_and(|o| o != new.organisation_id) {
+        if location
+            .organisation_id
+            .is_some_and(|o| o != new.organisation_id)
+        {
             return Err(AppError::bad_input(
                 "locationId",
                 "that location belongs to another organisation",
@@ -266,7 +275,11 @@ pub struct ServiceChanges {
     pub capabilities: Option<Vec<(String, String)>>,
 }
 
-pub async fn update_service(store: &Store, id: i64, changes: ServiceChanges) -> AppResult<service::Model> {
+pub async fn update_service(
+    store: &Store,
+    id: i64,
+    changes: ServiceChanges,
+) -> AppResult<service::Model> {
     let txn = store.db().begin().await?;
     let current = require_service(&txn, id).await?;
     let mut active: service::ActiveModel = current.clone().into();
@@ -337,7 +350,10 @@ pub struct NewCapacity {
 }
 
 /// Appends a capacity version; earlier versions are kept as they were.
-pub async fn record_capacity(store: &Store, new: NewCapacity) -> AppResult<capacity_version::Model> {
+pub async fn record_capacity(
+    store: &Store,
+    new: NewCapacity,
+) -> AppResult<capacity_version::Model> {
     let txn = store.db().begin().await?;
     require_service(&txn, new.service_id).await?;
     let model = capacity_version::ActiveModel {

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
+};
 
 use super::entity::unmet_need;
 use super::page::{self, PageRequest};
@@ -43,7 +45,10 @@ pub async fn count_unmet_needs(store: &Store, f: &UnmetNeedFilter) -> AppResult<
     page::count(store.db(), select(f)).await
 }
 
-pub async fn unmet_needs_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, unmet_need::Model>> {
+pub async fn unmet_needs_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, unmet_need::Model>> {
     page::by_ids::<unmet_need::Entity, _>(store.db(), unmet_need::Column::Id, ids).await
 }
 

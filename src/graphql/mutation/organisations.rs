@@ -52,7 +52,11 @@ fn coordinate(field: &str, value: Option<f64>, limit: f64) -> Result<Option<f64>
 #[Object]
 impl OrganisationMutations {
     /// Adds an organisation. Admin only.
-    async fn create_organisation(&self, ctx: &Context<'_>, input: CreateOrganisationInput) -> Result<Organisation> {
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganisationInput,
+    ) -> Result<Organisation> {
         ctx.require(&[Role::Admin], "creating an organisation")?;
         let kind: codes::OrganisationKind = input.kind.into();
         let new = NewOrganisation {
@@ -64,12 +68,22 @@ impl OrganisationMutations {
             community_anchor: input.community_anchor,
             ward_id: decode_opt("wardId", "Area", input.ward_id.as_ref())?,
         };
-        Ok(Organisation(store::create_organisation(ctx.store(), new).await?))
+        Ok(Organisation(
+            store::create_organisation(ctx.store(), new).await?,
+        ))
     }
 
     /// Adds a venue. Admins may add any; a provider only one of its own.
-    async fn create_location(&self, ctx: &Context<'_>, input: CreateLocationInput) -> Result<Location> {
-        let organisation_id = decode_opt("organisationId", "Organisation", input.organisation_id.as_ref())?;
+    async fn create_location(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateLocationInput,
+    ) -> Result<Location> {
+        let organisation_id = decode_opt(
+            "organisationId",
+            "Organisation",
+            input.organisation_id.as_ref(),
+        )?;
         match organisation_id {
             Some(org) => ctx.require_manager_of(org)?,
             None => ctx.require(&[Role::Admin], "creating a location with no organisation")?,

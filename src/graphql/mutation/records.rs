@@ -62,7 +62,11 @@ fn headcount(field: &str, n: i32) -> Result<i32, AppError> {
 impl RecordMutations {
     /// Records hours of uncommissioned work (interpreting, accompanying,
     /// advocacy, initiating referrals) done for the wider system.
-    async fn record_contribution(&self, ctx: &Context<'_>, input: RecordContributionInput) -> Result<Contribution> {
+    async fn record_contribution(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordContributionInput,
+    ) -> Result<Contribution> {
         let organisation_id = decode_as("organisationId", "Organisation", &input.organisation_id)?;
         ctx.require_manager_of(organisation_id)?;
         let period = Period::parse("periodEnd", input.period_start.0, input.period_end.0)?;
@@ -77,7 +81,9 @@ impl RecordMutations {
             note: text::optional("note", input.note.as_deref(), 1000)?,
             recorded_by: Some(ctx.principal().key_id),
         };
-        Ok(Contribution(store::record_contribution(ctx.store(), new).await?))
+        Ok(Contribution(
+            store::record_contribution(ctx.store(), new).await?,
+        ))
     }
 
     /// Sets how many volunteers and paid staff have a skill.

@@ -47,7 +47,11 @@ pub struct UpdateUnmetNeedInput {
 
 const EDITORS: &[Role] = &[Role::Admin, Role::Commissioner];
 
-fn optional_text(field: &str, v: MaybeUndefined<String>, max: usize) -> Result<Option<Option<String>>> {
+fn optional_text(
+    field: &str,
+    v: MaybeUndefined<String>,
+    max: usize,
+) -> Result<Option<Option<String>>> {
     Ok(match v {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
@@ -58,7 +62,11 @@ fn optional_text(field: &str, v: MaybeUndefined<String>, max: usize) -> Result<O
 #[Object]
 impl RegisterMutations {
     /// Adds an entry to the unmet-needs register.
-    async fn create_unmet_need(&self, ctx: &Context<'_>, input: CreateUnmetNeedInput) -> Result<UnmetNeed> {
+    async fn create_unmet_need(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUnmetNeedInput,
+    ) -> Result<UnmetNeed> {
         let p = ctx.require(EDITORS, "adding to the unmet-needs register")?;
         let need: codes::Need = input.need.into();
         let fields = UnmetNeedFields {
@@ -77,11 +85,17 @@ impl RegisterMutations {
         };
         let area_id = decode_as("areaId", "Area", &input.area_id)?;
         let key = Some(p.key_id);
-        Ok(UnmetNeed(store::create_unmet_need(ctx.store(), area_id, fields, key).await?))
+        Ok(UnmetNeed(
+            store::create_unmet_need(ctx.store(), area_id, fields, key).await?,
+        ))
     }
 
     /// Changes an entry: ratings, action, owner, review date or status.
-    async fn update_unmet_need(&self, ctx: &Context<'_>, input: UpdateUnmetNeedInput) -> Result<UnmetNeed> {
+    async fn update_unmet_need(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateUnmetNeedInput,
+    ) -> Result<UnmetNeed> {
         ctx.require(EDITORS, "changing the unmet-needs register")?;
         let id = decode_as("unmetNeedId", "UnmetNeed", &input.unmet_need_id)?;
         let changes = UnmetNeedChanges {
@@ -89,7 +103,10 @@ impl RegisterMutations {
                 .evidence
                 .map(|e| text::required("evidence", &e, 4000))
                 .transpose()?,
-            likelihood: input.likelihood.map(|v| rating("likelihood", v)).transpose()?,
+            likelihood: input
+                .likelihood
+                .map(|v| rating("likelihood", v))
+                .transpose()?,
             impact: input.impact.map(|v| rating("impact", v)).transpose()?,
             action: optional_text("action", input.action, 2000)?,
             owner: optional_text("owner", input.owner, 200)?,
@@ -102,6 +119,8 @@ impl RegisterMutations {
                 .status
                 .map(|s| codes::UnmetNeedStatus::from(s).as_str().to_owned()),
         };
-        Ok(UnmetNeed(store::update_unmet_need(ctx.store(), id, changes).await?))
+        Ok(UnmetNeed(
+            store::update_unmet_need(ctx.store(), id, changes).await?,
+        ))
     }
 }

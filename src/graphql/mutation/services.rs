@@ -68,7 +68,10 @@ pub struct ConfirmStatusInput {
 
 fn need_codes(field: &str, needs: &[NeedCode]) -> Result<Vec<String>, AppError> {
     if needs.is_empty() {
-        return Err(AppError::bad_input(field, "a service addresses at least one need"));
+        return Err(AppError::bad_input(
+            field,
+            "a service addresses at least one need",
+        ));
     }
     let mut out: Vec<String> = needs
         .iter()
@@ -94,7 +97,11 @@ async fn managed_service(ctx: &Context<'_>, field: &str, id: &ID) -> Result<i64,
 #[Object]
 impl ServiceMutations {
     /// Adds a service to an organisation (its provider, or an admin).
-    async fn create_service(&self, ctx: &Context<'_>, input: CreateServiceInput) -> Result<Service> {
+    async fn create_service(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateServiceInput,
+    ) -> Result<Service> {
         let organisation_id = decode_as("organisationId", "Organisation", &input.organisation_id)?;
         ctx.require_manager_of(organisation_id)?;
         let new = NewService {
@@ -107,16 +114,25 @@ impl ServiceMutations {
             capabilities: parse_capabilities("capabilities", &input.capabilities)?,
         };
         if new.description.chars().count() > 4000 {
-            return Err(AppError::bad_input("description", "must be at most 4000 characters").into());
+            return Err(
+                AppError::bad_input("description", "must be at most 4000 characters").into(),
+            );
         }
         Ok(Service(store::create_service(ctx.store(), new).await?))
     }
 
     /// Changes a service's details; lists given replace the old ones.
-    async fn update_service(&self, ctx: &Context<'_>, input: UpdateServiceInput) -> Result<Service> {
+    async fn update_service(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateServiceInput,
+    ) -> Result<Service> {
         let service_id = managed_service(ctx, "serviceId", &input.service_id).await?;
         let changes = ServiceChanges {
-            name: input.name.map(|n| text::required("name", &n, 200)).transpose()?,
+            name: input
+                .name
+                .map(|n| text::required("name", &n, 200))
+                .transpose()?,
             description: input.description.map(|d| d.trim().to_owned()),
             unit_cost_pence: match input.unit_cost {
                 MaybeUndefined::Undefined => None,
@@ -129,11 +145,17 @@ impl ServiceMutations {
                 .map(|c| parse_capabilities("capabilities", &c))
                 .transpose()?,
         };
-        Ok(Service(store::update_service(ctx.store(), service_id, changes).await?))
+        Ok(Service(
+            store::update_service(ctx.store(), service_id, changes).await?,
+        ))
     }
 
     /// Records a new capacity version. Earlier versions are kept.
-    async fn record_capacity(&self, ctx: &Context<'_>, input: RecordCapacityInput) -> Result<CapacityVersion> {
+    async fn record_capacity(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordCapacityInput,
+    ) -> Result<CapacityVersion> {
         let service_id = managed_service(ctx, "serviceId", &input.service_id).await?;
         let capacity = Capacity::parse(input.places_per_week, input.caseload_max)?;
         let new = NewCapacity {
@@ -144,12 +166,18 @@ impl ServiceMutations {
             note: text::optional("note", input.note.as_deref(), 1000)?,
             recorded_by: Some(ctx.principal().key_id),
         };
-        Ok(CapacityVersion(store::record_capacity(ctx.store(), new).await?))
+        Ok(CapacityVersion(
+            store::record_capacity(ctx.store(), new).await?,
+        ))
     }
 
     /// Confirms the service's status (or changes it) as of now; this resets
     /// its staleness.
-    async fn confirm_status(&self, ctx: &Context<'_>, input: ConfirmStatusInput) -> Result<StatusReport> {
+    async fn confirm_status(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmStatusInput,
+    ) -> Result<StatusReport> {
         let service_id = managed_service(ctx, "serviceId", &input.service_id).await?;
         let status: domain_status::ServiceStatus = input.status.into();
         let today: NaiveDate = ctx.today();

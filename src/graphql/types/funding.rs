@@ -3,9 +3,9 @@
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
+use super::load;
 use super::organisation::Organisation;
 use super::service::Service;
-use super::load;
 use crate::domain::codes;
 use crate::graphql::enums::{stored, ContributionKind, FundingKind, SkillCode};
 use crate::graphql::ids;

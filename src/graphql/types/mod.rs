@@ -15,7 +15,10 @@ use super::context::ContextExt;
 use super::loaders::StoreLoader;
 
 /// One object through the request's DataLoader.
-pub async fn load<K>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<<StoreLoader as Loader<K>>::Value>>
+pub async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> async_graphql::Result<Option<<StoreLoader as Loader<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     StoreLoader: Loader<K, Error = std::sync::Arc<crate::error::AppError>>,
@@ -24,7 +27,11 @@ where
 }
 
 /// A child list through the request's DataLoader, empty when there is none.
-pub async fn load_list<K, V, T>(ctx: &Context<'_>, key: K, wrap: fn(V) -> T) -> async_graphql::Result<Vec<T>>
+pub async fn load_list<K, V, T>(
+    ctx: &Context<'_>,
+    key: K,
+    wrap: fn(V) -> T,
+) -> async_graphql::Result<Vec<T>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     StoreLoader: Loader<K, Value = Vec<V>, Error = std::sync::Arc<crate::error::AppError>>,

@@ -4,13 +4,15 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::area::{Area, Pcn};
+use super::load;
 use super::organisation::Organisation;
 use super::service::{Capability, Service};
-use super::load;
 use crate::domain::codes;
 use crate::domain::language::LanguageCode;
 use crate::domain::referral as lifecycle;
-use crate::graphql::enums::{stored, AgeBand, DeclineReason, GatewayKind, NeedCode, ReferralState, Role};
+use crate::graphql::enums::{
+    stored, AgeBand, DeclineReason, GatewayKind, NeedCode, ReferralState, Role,
+};
 use crate::graphql::ids;
 use crate::graphql::loaders::{
     AreaId, GatewayId, OrganisationId, PcnId, ReferralEvents, ReferralNeeds, ServiceId,
@@ -115,11 +117,16 @@ impl Referral {
     }
 
     async fn preferred_language(&self) -> Option<Language> {
-        self.0.preferred_language.as_deref().map(Language::from_code)
+        self.0
+            .preferred_language
+            .as_deref()
+            .map(Language::from_code)
     }
 
     async fn needs(&self, ctx: &Context<'_>) -> Result<Vec<NeedCode>> {
-        let codes = load(ctx, ReferralNeeds(self.0.id)).await?.unwrap_or_default();
+        let codes = load(ctx, ReferralNeeds(self.0.id))
+            .await?
+            .unwrap_or_default();
         codes
             .iter()
             .map(|c| Ok(stored(codes::Need::parse, c)?.into()))
@@ -160,7 +167,9 @@ impl ReferralEvent {
         ids::encode("ReferralEvent", self.0.id)
     }
 
-    async fn from_state(&self) -> Result<Option<ReferralState>> {
+    /// The state before this transition; null for the first event.
+    #[graphql(name = "fromState")]
+    async fn previous_state(&self) -> Result<Option<ReferralState>> {
         self.0
             .from_state
             .as_deref()

@@ -36,7 +36,9 @@ impl Service {
     }
 
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(load(ctx, OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+        Ok(load(ctx, OrganisationId(self.0.organisation_id))
+            .await?
+            .map(Organisation))
     }
 
     async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
@@ -48,7 +50,9 @@ impl Service {
 
     /// The needs it addresses.
     async fn needs(&self, ctx: &Context<'_>) -> Result<Vec<NeedCode>> {
-        let codes = load(ctx, ServiceNeeds(self.0.id)).await?.unwrap_or_default();
+        let codes = load(ctx, ServiceNeeds(self.0.id))
+            .await?
+            .unwrap_or_default();
         codes
             .iter()
             .map(|c| Ok(stored(codes::Need::parse, c)?.into()))
@@ -56,7 +60,9 @@ impl Service {
     }
 
     async fn capabilities(&self, ctx: &Context<'_>) -> Result<Vec<Capability>> {
-        let rows = load(ctx, ServiceCapabilities(self.0.id)).await?.unwrap_or_default();
+        let rows = load(ctx, ServiceCapabilities(self.0.id))
+            .await?
+            .unwrap_or_default();
         rows.into_iter().map(Capability::from_row).collect()
     }
 
@@ -69,7 +75,9 @@ impl Service {
     /// The capacity version in force today: the latest with `validFrom` on
     /// or before today. Null if none has been recorded.
     async fn capacity(&self, ctx: &Context<'_>) -> Result<Option<CapacityVersion>> {
-        Ok(load(ctx, CapacityNow(self.0.id)).await?.map(CapacityVersion))
+        Ok(load(ctx, CapacityNow(self.0.id))
+            .await?
+            .map(CapacityVersion))
     }
 
     /// Every capacity version ever recorded, newest first.
@@ -199,6 +207,10 @@ impl StatusReport {
 
 impl StatusReport {
     fn staleness(&self, ctx: &Context<'_>) -> status::Staleness {
-        status::staleness(self.0.confirmed_at, Utc::now(), ctx.settings().stale_after_days)
+        status::staleness(
+            self.0.confirmed_at,
+            Utc::now(),
+            ctx.settings().stale_after_days,
+        )
     }
 }
