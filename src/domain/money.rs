@@ -36,7 +36,7 @@ mod tests {
 
     #[test]
     fn amounts_beyond_32_bits_are_kept_exactly() {
-        let big = 9_000_000_000_00_i64;
+        let big = 900_000_000_000_i64;
         assert_eq!(Pence::non_negative("amount", big).unwrap().get(), big);
     }
 }

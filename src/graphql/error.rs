@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::{ErrorExtensionValues, Response, ServerError};
 
+use crate::domain::Invalid;
 use crate::error::AppError;
 
 fn app_error(err: &ServerError) -> Option<&AppError> {
@@ -16,7 +17,18 @@ fn app_error(err: &ServerError) -> Option<&AppError> {
         .or_else(|| source.downcast_ref::<Arc<AppError>>().map(|a| a.as_ref()))
 }
 
+/// A domain parse error raised straight from a resolver with `?`.
+fn invalid(err: &ServerError) -> Option<&Invalid> {
+    match app_error(err) {
+        Some(AppError::BadUserInput(invalid)) => Some(invalid),
+        _ => err.source.as_ref()?.downcast_ref::<Invalid>(),
+    }
+}
+
 pub fn code_of(err: &ServerError) -> &'static str {
+    if invalid(err).is_some() {
+        return "BAD_USER_INPUT";
+    }
     match app_error(err) {
         Some(app) => app.code(),
         None if err.path.is_empty() => "BAD_USER_INPUT",
@@ -39,10 +51,7 @@ pub fn add_codes(response: &mut Response) {
         if code == "INTERNAL" {
             tracing::error!(message = %err.message, path = ?err.path, "internal error in resolver");
         }
-        let field = match app_error(err) {
-            Some(AppError::BadUserInput(invalid)) => Some(invalid.field.clone()),
-            _ => None,
-        };
+        let field = invalid(err).map(|i| i.field.clone());
         let ext = err
             .extensions
             .get_or_insert_with(ErrorExtensionValues::default);

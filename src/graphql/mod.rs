@@ -1,6 +1,7 @@
 //! The GraphQL schema: queries, mutations, types, loaders, errors. Only this
 //! module knows async-graphql.
 
+mod batching;
 pub mod connection;
 pub mod context;
 pub mod enums;
@@ -21,6 +22,7 @@ use async_graphql::{
     BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
 };
 use chrono::Utc;
+use futures_util::future::BoxFuture;
 
 use crate::config::ServerSettings;
 use crate::domain::access::Principal;
@@ -94,16 +96,24 @@ async fn execute_one(
     timeout: Duration,
 ) -> Response {
     let today = Utc::now().date_naive();
+    let (spawn, spawned) = tokio::sync::mpsc::unbounded_channel::<BoxFuture<'static, ()>>();
     let loader = DataLoader::new(
         StoreLoader::new(store.clone(), today, principal.referral_scope()),
-        tokio::spawn,
-    );
+        move |task| {
+            // The receiver lives as long as the request; a send can only
+            // fail once the response is complete, when no batch is wanted.
+            let _ = spawn.send(task);
+        },
+    )
+    // Batches wait for an idle execution (see `with_batches`), not a timer.
+    .delay(Duration::ZERO);
     let req = req.data(RequestContext {
         principal: principal.clone(),
         today,
         loader,
     });
-    let mut response = match tokio::time::timeout(timeout, schema.execute(req)).await {
+    let run = batching::with_batches(schema.execute(req), spawned);
+    let mut response = match tokio::time::timeout(timeout, run).await {
         Ok(response) => response,
         Err(_) => {
             let err = crate::error::AppError::Timeout(timeout.as_secs());
