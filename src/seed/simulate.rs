@@ -151,9 +151,16 @@ impl Timeline<'_> {
     }
 }
 
+/// A moment in working hours `min_days` to `max_days` after `from`, and
+/// never before it.
 fn later(rng: &mut ChaCha8Rng, from: DateTime<Utc>, min_days: i64, max_days: i64) -> DateTime<Utc> {
     let day = from.date_naive() + Duration::days(rng.random_range(min_days..=max_days));
-    at(day, rng.random_range(9..17), rng.random_range(0..60))
+    let when = at(day, rng.random_range(9..17), rng.random_range(0..60));
+    if when > from {
+        when
+    } else {
+        from + Duration::minutes(rng.random_range(5..120))
+    }
 }
 
 pub fn simulate(

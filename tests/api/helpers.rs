@@ -11,6 +11,7 @@ use chrono::{NaiveDate, Utc};
 use headroom::config::{DatabaseSettings, ServerSettings};
 use headroom::domain::codes::Role;
 use headroom::graphql::ids;
+use headroom::seed::{seed, Scale, SeedOptions};
 use headroom::startup::App;
 use headroom::store::connect::{connect, migrate};
 use headroom::store::entity::{area, gateway, organisation};
@@ -82,40 +83,7 @@ pub struct TestApp {
 /// database holding one ICB and local authority, the provider key's
 /// organisation and a gateway, and issues one key per role.
 pub async fn spawn_app() -> TestApp {
-    let (url, sqlite_dir) = match std::env::var(DATABASE_URL_VAR) {
-        Ok(admin_url) if !admin_url.trim().is_empty() => {
-            (postgres_test_database(admin_url.trim()).await, None)
-        }
-        _ => {
-            let dir = tempfile::tempdir().expect("a temporary directory for the SQLite file");
-            let url = format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("headroom.db").display()
-            );
-            (url, Some(dir))
-        }
-    };
-    let settings = DatabaseSettings::from_url(&url).expect("a valid test database URL");
-    let store = connect(&settings)
-        .await
-        .unwrap_or_else(|e| panic!("cannot open the test database {:?}: {e}", settings.url));
-    // A PostgreSQL copy comes from the template, already migrated.
-    if sqlite_dir.is_some() {
-        migrate(&store)
-            .await
-            .expect("the migrations apply to a fresh SQLite database");
-    }
-
-    let server = ServerSettings {
-        bind: "127.0.0.1:0".parse().expect("a valid address"),
-        ..ServerSettings::default()
-    };
-    let app = App::build(store.clone(), server)
-        .await
-        .expect("the application binds to a free port");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
-
+    let (store, sqlite_dir) = fresh_store().await;
     let icb = insert_area(&store, "E54000999", "Test ICB", "icb", None).await;
     let local_authority = insert_area(
         &store,
@@ -144,6 +112,77 @@ pub async fn spawn_app() -> TestApp {
     .insert(store.db())
     .await
     .expect("a gateway is inserted");
+    launch(
+        store,
+        sqlite_dir,
+        provider_org.id,
+        gateway.id,
+        local_authority,
+    )
+    .await
+}
+
+/// The application on the demo borough, seeded as `serve --demo` seeds it;
+/// the provider key acts for organisation 1, the link worker for gateway 1.
+pub async fn spawn_demo_app(as_of: NaiveDate) -> TestApp {
+    let (store, sqlite_dir) = fresh_store().await;
+    let options = SeedOptions {
+        scale: Scale::demo(),
+        seed: 42,
+        as_of,
+        show_progress: false,
+    };
+    seed(&store, &options)
+        .await
+        .expect("the demo borough seeds into an empty database");
+    launch(store, sqlite_dir, 1, 1, 2).await
+}
+
+/// A fresh, migrated, empty database of its own.
+async fn fresh_store() -> (Store, Option<tempfile::TempDir>) {
+    let (url, sqlite_dir) = match std::env::var(DATABASE_URL_VAR) {
+        Ok(admin_url) if !admin_url.trim().is_empty() => {
+            (postgres_test_database(admin_url.trim()).await, None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("a temporary directory for the SQLite file");
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("headroom.db").display()
+            );
+            (url, Some(dir))
+        }
+    };
+    let settings = DatabaseSettings::from_url(&url).expect("a valid test database URL");
+    let store = connect(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the test database {:?}: {e}", settings.url));
+    // A PostgreSQL copy comes from the template, already migrated.
+    if sqlite_dir.is_some() {
+        migrate(&store)
+            .await
+            .expect("the migrations apply to a fresh SQLite database");
+    }
+    (store, sqlite_dir)
+}
+
+/// Starts the application on port 0 and issues one key per role.
+async fn launch(
+    store: Store,
+    sqlite_dir: Option<tempfile::TempDir>,
+    provider_organisation: i64,
+    gateway: i64,
+    local_authority: i64,
+) -> TestApp {
+    let server = ServerSettings {
+        bind: "127.0.0.1:0".parse().expect("a valid address"),
+        ..ServerSettings::default()
+    };
+    let app = App::build(store.clone(), server)
+        .await
+        .expect("the application binds to a free port");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
 
     let issue = |role: Role, org: Option<i64>, gw: Option<i64>| {
         let store = store.clone();
@@ -156,8 +195,8 @@ pub async fn spawn_app() -> TestApp {
     let keys = Keys {
         admin: issue(Role::Admin, None, None).await,
         commissioner: issue(Role::Commissioner, None, None).await,
-        link_worker: issue(Role::LinkWorker, None, Some(gateway.id)).await,
-        provider: issue(Role::Provider, Some(provider_org.id), None).await,
+        link_worker: issue(Role::LinkWorker, None, Some(gateway)).await,
+        provider: issue(Role::Provider, Some(provider_organisation), None).await,
         researcher: issue(Role::Researcher, None, None).await,
     };
 
@@ -166,7 +205,7 @@ pub async fn spawn_app() -> TestApp {
         client: reqwest::Client::new(),
         keys,
         store,
-        provider_organisation_id: ids::encode("Organisation", provider_org.id).0,
+        provider_organisation_id: ids::encode("Organisation", provider_organisation).0,
         local_authority_id: local_authority,
         _sqlite_dir: sqlite_dir,
     }

@@ -1,8 +1,10 @@
 mod bad_input;
 mod capacity;
+mod demo;
 mod helpers;
 mod n_plus_one;
 mod pagination;
+mod records;
 mod roles;
 mod schema;
 mod services;
