@@ -14,9 +14,7 @@ use crate::store::entity::{
     organisation, pcn, referral, referral_event, service, service_capability, service_status,
     skill, unmet_need,
 };
-use crate::store::{
-    areas, funding, gateways, organisations, referrals, services, unmet_needs, Store,
-};
+use crate::store::{areas, funding, organisations, page, referrals, services, Store};
 
 pub struct StoreLoader {
     store: Store,
@@ -63,15 +61,15 @@ macro_rules! loader {
     };
 }
 
-loader!(AreaId => area::Model, |s, ids, _t| areas::areas_by_id(s, &ids));
+loader!(AreaId => area::Model, |s, ids, _t| page::find::<area::Entity>(s, &ids));
 loader!(AreaChildren => Vec<area::Model>, |s, ids, _t| areas::children_of(s, &ids));
-loader!(PcnId => pcn::Model, |s, ids, _t| areas::pcns_by_id(s, &ids));
+loader!(PcnId => pcn::Model, |s, ids, _t| page::find::<pcn::Entity>(s, &ids));
 loader!(PracticeId => gp_practice::Model, |s, ids, _t| areas::practices_by_id(s, &ids));
 loader!(PcnPractices => Vec<gp_practice::Model>, |s, ids, _t| areas::practices_of_pcns(s, &ids));
-loader!(OrganisationId => organisation::Model, |s, ids, _t| organisations::organisations_by_id(s, &ids));
-loader!(LocationId => location::Model, |s, ids, _t| organisations::locations_by_id(s, &ids));
+loader!(OrganisationId => organisation::Model, |s, ids, _t| page::find::<organisation::Entity>(s, &ids));
+loader!(LocationId => location::Model, |s, ids, _t| page::find::<location::Entity>(s, &ids));
 loader!(OrganisationLocations => Vec<location::Model>, |s, ids, _t| organisations::locations_of_organisations(s, &ids));
-loader!(ServiceId => service::Model, |s, ids, _t| services::services_by_id(s, &ids));
+loader!(ServiceId => service::Model, |s, ids, _t| page::find::<service::Entity>(s, &ids));
 loader!(OrganisationServices => Vec<service::Model>, |s, ids, _t| services::services_of_organisations(s, &ids));
 loader!(ServiceNeeds => Vec<String>, |s, ids, _t| services::needs_of(s, &ids));
 loader!(ServiceCapabilities => Vec<service_capability::Model>, |s, ids, _t| services::capabilities_of(s, &ids));
@@ -85,7 +83,7 @@ loader!(
 );
 loader!(CapacityHistory => Vec<capacity_version::Model>, |s, ids, _t| services::capacity_history(s, &ids));
 loader!(StatusHistory => Vec<service_status::Model>, |s, ids, _t| services::status_history(s, &ids));
-loader!(GatewayId => gateway::Model, |s, ids, _t| gateways::gateways_by_id(s, &ids));
+loader!(GatewayId => gateway::Model, |s, ids, _t| page::find::<gateway::Entity>(s, &ids));
 loader!(
     /// A referral, only if the caller's scope includes it.
     ReferralId => referral::Model, |s, ids, t| async {
@@ -97,10 +95,10 @@ loader!(
 );
 loader!(ReferralNeeds => Vec<String>, |s, ids, _t| referrals::needs_of(s, &ids));
 loader!(ReferralEvents => Vec<referral_event::Model>, |s, ids, _t| referrals::events_of(s, &ids));
-loader!(AwardId => funding_award::Model, |s, ids, _t| funding::awards_by_id(s, &ids));
+loader!(AwardId => funding_award::Model, |s, ids, _t| page::find::<funding_award::Entity>(s, &ids));
 loader!(OrganisationAwards => Vec<funding_award::Model>, |s, ids, _t| funding::awards_of_organisations(s, &ids));
-loader!(ContributionId => contribution::Model, |s, ids, _t| funding::contributions_by_id(s, &ids));
+loader!(ContributionId => contribution::Model, |s, ids, _t| page::find::<contribution::Entity>(s, &ids));
 loader!(OrganisationContributions => Vec<contribution::Model>, |s, ids, _t| funding::contributions_of_organisations(s, &ids));
-loader!(SkillId => skill::Model, |s, ids, _t| funding::skills_by_id(s, &ids));
+loader!(SkillId => skill::Model, |s, ids, _t| page::find::<skill::Entity>(s, &ids));
 loader!(OrganisationSkills => Vec<skill::Model>, |s, ids, _t| funding::skills_of_organisations(s, &ids));
-loader!(UnmetNeedId => unmet_need::Model, |s, ids, _t| unmet_needs::unmet_needs_by_id(s, &ids));
+loader!(UnmetNeedId => unmet_need::Model, |s, ids, _t| page::find::<unmet_need::Entity>(s, &ids));

@@ -19,21 +19,24 @@ use super::types::service::Service;
 use super::types::unmet_need::UnmetNeed;
 use crate::domain::codes;
 use crate::error::AppError;
-use crate::store::{areas, funding, gateways, organisations, referrals, services, unmet_needs};
+use crate::store::page as store_page;
+use crate::store::{
+    areas, entity, funding, gateways, organisations, referrals, services, unmet_needs,
+};
 
 pub struct QueryRoot;
 
 /// Builds a connection: parse the page, fetch one extra row, and count
 /// lazily with the same filter.
 macro_rules! connect {
-    ($ctx:expr, $first:expr, $after:expr, $filter:expr, $page_fn:path, $count_fn:path, $wrap:expr) => {{
+    ($ctx:expr, $first:expr, $after:expr, $filter:expr, $entity:ty, $wrap:expr) => {{
         let page = Page::parse($first, $after)?;
         let store = $ctx.store().clone();
         let filter = $filter;
-        let rows = $page_fn(&store, &filter, page.request()).await?;
+        let rows = store_page::list::<$entity>(&store, &filter, page.request()).await?;
         let total = TotalCount::new(move || {
             let (store, filter) = (store.clone(), filter.clone());
-            async move { $count_fn(&store, &filter).await }
+            async move { store_page::total::<$entity>(&store, &filter).await }
         });
         Ok(build(page, rows, |r| r.id, $wrap, total))
     }};
@@ -204,15 +207,7 @@ impl QueryRoot {
             parent_id: decode_opt("filter.parentId", "Area", f.parent_id.as_ref())?,
             code: f.code.map(|c| c.trim().to_ascii_uppercase()),
         };
-        connect!(
-            ctx,
-            first,
-            after,
-            filter,
-            areas::page_areas,
-            areas::count_areas,
-            Area
-        )
+        connect!(ctx, first, after, filter, entity::area::Entity, Area)
     }
 
     /// Primary care networks.
@@ -228,15 +223,7 @@ impl QueryRoot {
         let filter = areas::PcnFilter {
             icb_id: decode_opt("filter.icbId", "Area", f.icb_id.as_ref())?,
         };
-        connect!(
-            ctx,
-            first,
-            after,
-            filter,
-            areas::page_pcns,
-            areas::count_pcns,
-            Pcn
-        )
+        connect!(ctx, first, after, filter, entity::pcn::Entity, Pcn)
     }
 
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
@@ -259,8 +246,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            organisations::page_organisations,
-            organisations::count_organisations,
+            entity::organisation::Entity,
             Organisation
         )
     }
@@ -287,8 +273,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            organisations::page_locations,
-            organisations::count_locations,
+            entity::location::Entity,
             Location
         )
     }
@@ -318,15 +303,7 @@ impl QueryRoot {
                 .transpose()?,
             name_contains: f.name_contains,
         };
-        connect!(
-            ctx,
-            first,
-            after,
-            filter,
-            services::page_services,
-            services::count_services,
-            Service
-        )
+        connect!(ctx, first, after, filter, entity::service::Entity, Service)
     }
 
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
@@ -342,15 +319,7 @@ impl QueryRoot {
             kind: kind_code(f.kind, codes::GatewayKind::as_str),
             pcn_id: decode_opt("filter.pcnId", "Pcn", f.pcn_id.as_ref())?,
         };
-        connect!(
-            ctx,
-            first,
-            after,
-            filter,
-            gateways::page_gateways,
-            gateways::count_gateways,
-            Gateway
-        )
+        connect!(ctx, first, after, filter, entity::gateway::Entity, Gateway)
     }
 
     /// Referrals the caller may see: all for an admin, its gateway's for a
@@ -382,8 +351,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            referrals::page_referrals,
-            referrals::count_referrals,
+            entity::referral::Entity,
             Referral
         )
     }
@@ -411,8 +379,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            funding::page_awards,
-            funding::count_awards,
+            entity::funding_award::Entity,
             FundingAward
         )
     }
@@ -440,8 +407,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            funding::page_contributions,
-            funding::count_contributions,
+            entity::contribution::Entity,
             Contribution
         )
     }
@@ -463,15 +429,7 @@ impl QueryRoot {
             )?,
             skill: kind_code(f.skill, codes::SkillCode::as_str),
         };
-        connect!(
-            ctx,
-            first,
-            after,
-            filter,
-            funding::page_skills,
-            funding::count_skills,
-            Skill
-        )
+        connect!(ctx, first, after, filter, entity::skill::Entity, Skill)
     }
 
     /// The unmet-needs risk register.
@@ -494,8 +452,7 @@ impl QueryRoot {
             first,
             after,
             filter,
-            unmet_needs::page_unmet_needs,
-            unmet_needs::count_unmet_needs,
+            entity::unmet_need::Entity,
             UnmetNeed
         )
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::entity::{area, gp_practice, pcn};
-use super::page::{self, PageRequest};
+use super::page::{self, Listing};
 use super::Store;
 use crate::error::AppResult;
 
@@ -16,34 +16,26 @@ pub struct AreaFilter {
     pub code: Option<String>,
 }
 
-fn area_select(f: &AreaFilter) -> Select<area::Entity> {
-    let mut s = area::Entity::find();
-    if let Some(kind) = &f.kind {
-        s = s.filter(area::Column::Kind.eq(kind.clone()));
-    }
-    if let Some(parent) = f.parent_id {
-        s = s.filter(area::Column::ParentId.eq(parent));
-    }
-    if let Some(code) = &f.code {
-        s = s.filter(area::Column::Code.eq(code.clone()));
-    }
-    s
-}
+impl Listing for area::Entity {
+    type Filter = AreaFilter;
 
-pub async fn page_areas(
-    store: &Store,
-    f: &AreaFilter,
-    p: PageRequest,
-) -> AppResult<Vec<area::Model>> {
-    page::fetch(store.db(), area_select(f), area::Column::Id, p).await
-}
+    fn select(f: &AreaFilter) -> Select<Self> {
+        let mut s = area::Entity::find();
+        if let Some(kind) = &f.kind {
+            s = s.filter(area::Column::Kind.eq(kind.clone()));
+        }
+        if let Some(parent) = f.parent_id {
+            s = s.filter(area::Column::ParentId.eq(parent));
+        }
+        if let Some(code) = &f.code {
+            s = s.filter(area::Column::Code.eq(code.clone()));
+        }
+        s
+    }
 
-pub async fn count_areas(store: &Store, f: &AreaFilter) -> AppResult<u64> {
-    page::count(store.db(), area_select(f)).await
-}
-
-pub async fn areas_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, area::Model>> {
-    page::by_ids::<area::Entity, _>(store.db(), area::Column::Id, ids).await
+    fn id() -> area::Column {
+        area::Column::Id
+    }
 }
 
 pub async fn children_of(
@@ -69,24 +61,20 @@ pub struct PcnFilter {
     pub icb_id: Option<i64>,
 }
 
-fn pcn_select(f: &PcnFilter) -> Select<pcn::Entity> {
-    let mut s = pcn::Entity::find();
-    if let Some(icb) = f.icb_id {
-        s = s.filter(pcn::Column::IcbId.eq(icb));
+impl Listing for pcn::Entity {
+    type Filter = PcnFilter;
+
+    fn select(f: &PcnFilter) -> Select<Self> {
+        let mut s = pcn::Entity::find();
+        if let Some(icb) = f.icb_id {
+            s = s.filter(pcn::Column::IcbId.eq(icb));
+        }
+        s
     }
-    s
-}
 
-pub async fn page_pcns(store: &Store, f: &PcnFilter, p: PageRequest) -> AppResult<Vec<pcn::Model>> {
-    page::fetch(store.db(), pcn_select(f), pcn::Column::Id, p).await
-}
-
-pub async fn count_pcns(store: &Store, f: &PcnFilter) -> AppResult<u64> {
-    page::count(store.db(), pcn_select(f)).await
-}
-
-pub async fn pcns_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, pcn::Model>> {
-    page::by_ids::<pcn::Entity, _>(store.db(), pcn::Column::Id, ids).await
+    fn id() -> pcn::Column {
+        pcn::Column::Id
+    }
 }
 
 pub async fn practices_by_id(

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::entity::{contribution, funding_award, skill};
-use super::page::{self, PageRequest};
+use super::page::{self, Listing};
 use super::Store;
 use crate::error::{AppError, AppResult};
 
@@ -21,37 +21,26 @@ pub struct AwardFilter {
     pub kind: Option<String>,
 }
 
-fn award_select(f: &AwardFilter) -> Select<funding_award::Entity> {
-    let mut s = funding_award::Entity::find();
-    if let Some(o) = f.organisation_id {
-        s = s.filter(funding_award::Column::RecipientOrganisationId.eq(o));
-    }
-    if let Some(svc) = f.service_id {
-        s = s.filter(funding_award::Column::ServiceId.eq(svc));
-    }
-    if let Some(k) = &f.kind {
-        s = s.filter(funding_award::Column::Kind.eq(k.clone()));
-    }
-    s
-}
+impl Listing for funding_award::Entity {
+    type Filter = AwardFilter;
 
-pub async fn page_awards(
-    store: &Store,
-    f: &AwardFilter,
-    p: PageRequest,
-) -> AppResult<Vec<funding_award::Model>> {
-    page::fetch(store.db(), award_select(f), funding_award::Column::Id, p).await
-}
+    fn select(f: &AwardFilter) -> Select<Self> {
+        let mut s = funding_award::Entity::find();
+        if let Some(o) = f.organisation_id {
+            s = s.filter(funding_award::Column::RecipientOrganisationId.eq(o));
+        }
+        if let Some(svc) = f.service_id {
+            s = s.filter(funding_award::Column::ServiceId.eq(svc));
+        }
+        if let Some(k) = &f.kind {
+            s = s.filter(funding_award::Column::Kind.eq(k.clone()));
+        }
+        s
+    }
 
-pub async fn count_awards(store: &Store, f: &AwardFilter) -> AppResult<u64> {
-    page::count(store.db(), award_select(f)).await
-}
-
-pub async fn awards_by_id(
-    store: &Store,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, funding_award::Model>> {
-    page::by_ids::<funding_award::Entity, _>(store.db(), funding_award::Column::Id, ids).await
+    fn id() -> funding_award::Column {
+        funding_award::Column::Id
+    }
 }
 
 pub async fn awards_of_organisations(
@@ -74,40 +63,23 @@ pub struct ContributionFilter {
     pub kind: Option<String>,
 }
 
-fn contribution_select(f: &ContributionFilter) -> Select<contribution::Entity> {
-    let mut s = contribution::Entity::find();
-    if let Some(o) = f.organisation_id {
-        s = s.filter(contribution::Column::OrganisationId.eq(o));
+impl Listing for contribution::Entity {
+    type Filter = ContributionFilter;
+
+    fn select(f: &ContributionFilter) -> Select<Self> {
+        let mut s = contribution::Entity::find();
+        if let Some(o) = f.organisation_id {
+            s = s.filter(contribution::Column::OrganisationId.eq(o));
+        }
+        if let Some(k) = &f.kind {
+            s = s.filter(contribution::Column::Kind.eq(k.clone()));
+        }
+        s
     }
-    if let Some(k) = &f.kind {
-        s = s.filter(contribution::Column::Kind.eq(k.clone()));
+
+    fn id() -> contribution::Column {
+        contribution::Column::Id
     }
-    s
-}
-
-pub async fn page_contributions(
-    store: &Store,
-    f: &ContributionFilter,
-    p: PageRequest,
-) -> AppResult<Vec<contribution::Model>> {
-    page::fetch(
-        store.db(),
-        contribution_select(f),
-        contribution::Column::Id,
-        p,
-    )
-    .await
-}
-
-pub async fn count_contributions(store: &Store, f: &ContributionFilter) -> AppResult<u64> {
-    page::count(store.db(), contribution_select(f)).await
-}
-
-pub async fn contributions_by_id(
-    store: &Store,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, contribution::Model>> {
-    page::by_ids::<contribution::Entity, _>(store.db(), contribution::Column::Id, ids).await
 }
 
 pub async fn contributions_of_organisations(
@@ -174,31 +146,23 @@ pub struct SkillFilter {
     pub skill: Option<String>,
 }
 
-fn skill_select(f: &SkillFilter) -> Select<skill::Entity> {
-    let mut s = skill::Entity::find();
-    if let Some(o) = f.organisation_id {
-        s = s.filter(skill::Column::OrganisationId.eq(o));
+impl Listing for skill::Entity {
+    type Filter = SkillFilter;
+
+    fn select(f: &SkillFilter) -> Select<Self> {
+        let mut s = skill::Entity::find();
+        if let Some(o) = f.organisation_id {
+            s = s.filter(skill::Column::OrganisationId.eq(o));
+        }
+        if let Some(k) = &f.skill {
+            s = s.filter(skill::Column::Skill.eq(k.clone()));
+        }
+        s
     }
-    if let Some(k) = &f.skill {
-        s = s.filter(skill::Column::Skill.eq(k.clone()));
+
+    fn id() -> skill::Column {
+        skill::Column::Id
     }
-    s
-}
-
-pub async fn page_skills(
-    store: &Store,
-    f: &SkillFilter,
-    p: PageRequest,
-) -> AppResult<Vec<skill::Model>> {
-    page::fetch(store.db(), skill_select(f), skill::Column::Id, p).await
-}
-
-pub async fn count_skills(store: &Store, f: &SkillFilter) -> AppResult<u64> {
-    page::count(store.db(), skill_select(f)).await
-}
-
-pub async fn skills_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, skill::Model>> {
-    page::by_ids::<skill::Entity, _>(store.db(), skill::Column::Id, ids).await
 }
 
 pub async fn skills_of_organisations(

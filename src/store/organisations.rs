@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::entity::{location, organisation};
-use super::page::{self, PageRequest};
+use super::page::{self, Listing};
 use super::Store;
 use crate::error::{AppError, AppResult};
 
@@ -20,40 +20,29 @@ pub struct OrganisationFilter {
     pub community_anchor: Option<bool>,
 }
 
-fn org_select(f: &OrganisationFilter) -> Select<organisation::Entity> {
-    let mut s = organisation::Entity::find();
-    if let Some(kind) = &f.kind {
-        s = s.filter(organisation::Column::Kind.eq(kind.clone()));
-    }
-    if let Some(ward) = f.ward_id {
-        s = s.filter(organisation::Column::WardId.eq(ward));
-    }
-    if let Some(name) = &f.name_contains {
-        s = s.filter(organisation::Column::Name.contains(name));
-    }
-    if let Some(anchor) = f.community_anchor {
-        s = s.filter(organisation::Column::CommunityAnchor.eq(anchor));
-    }
-    s
-}
+impl Listing for organisation::Entity {
+    type Filter = OrganisationFilter;
 
-pub async fn page_organisations(
-    store: &Store,
-    f: &OrganisationFilter,
-    p: PageRequest,
-) -> AppResult<Vec<organisation::Model>> {
-    page::fetch(store.db(), org_select(f), organisation::Column::Id, p).await
-}
+    fn select(f: &OrganisationFilter) -> Select<Self> {
+        let mut s = organisation::Entity::find();
+        if let Some(kind) = &f.kind {
+            s = s.filter(organisation::Column::Kind.eq(kind.clone()));
+        }
+        if let Some(ward) = f.ward_id {
+            s = s.filter(organisation::Column::WardId.eq(ward));
+        }
+        if let Some(name) = &f.name_contains {
+            s = s.filter(organisation::Column::Name.contains(name));
+        }
+        if let Some(anchor) = f.community_anchor {
+            s = s.filter(organisation::Column::CommunityAnchor.eq(anchor));
+        }
+        s
+    }
 
-pub async fn count_organisations(store: &Store, f: &OrganisationFilter) -> AppResult<u64> {
-    page::count(store.db(), org_select(f)).await
-}
-
-pub async fn organisations_by_id(
-    store: &Store,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, organisation::Model>> {
-    page::by_ids::<organisation::Entity, _>(store.db(), organisation::Column::Id, ids).await
+    fn id() -> organisation::Column {
+        organisation::Column::Id
+    }
 }
 
 pub struct NewOrganisation {
@@ -97,34 +86,23 @@ pub struct LocationFilter {
     pub ward_id: Option<i64>,
 }
 
-fn location_select(f: &LocationFilter) -> Select<location::Entity> {
-    let mut s = location::Entity::find();
-    if let Some(org) = f.organisation_id {
-        s = s.filter(location::Column::OrganisationId.eq(org));
+impl Listing for location::Entity {
+    type Filter = LocationFilter;
+
+    fn select(f: &LocationFilter) -> Select<Self> {
+        let mut s = location::Entity::find();
+        if let Some(org) = f.organisation_id {
+            s = s.filter(location::Column::OrganisationId.eq(org));
+        }
+        if let Some(ward) = f.ward_id {
+            s = s.filter(location::Column::WardId.eq(ward));
+        }
+        s
     }
-    if let Some(ward) = f.ward_id {
-        s = s.filter(location::Column::WardId.eq(ward));
+
+    fn id() -> location::Column {
+        location::Column::Id
     }
-    s
-}
-
-pub async fn page_locations(
-    store: &Store,
-    f: &LocationFilter,
-    p: PageRequest,
-) -> AppResult<Vec<location::Model>> {
-    page::fetch(store.db(), location_select(f), location::Column::Id, p).await
-}
-
-pub async fn count_locations(store: &Store, f: &LocationFilter) -> AppResult<u64> {
-    page::count(store.db(), location_select(f)).await
-}
-
-pub async fn locations_by_id(
-    store: &Store,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, location::Model>> {
-    page::by_ids::<location::Entity, _>(store.db(), location::Column::Id, ids).await
 }
 
 pub async fn locations_of_organisations(

@@ -8,6 +8,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
 };
 
+use super::Store;
 use crate::error::AppResult;
 
 /// Where a page starts and how long it is. `limit` already includes the
@@ -21,6 +22,46 @@ pub struct PageRequest {
 /// Rows that carry a numeric primary key.
 pub trait Keyed {
     fn key(&self) -> i64;
+}
+
+/// A table the API lists: how its filter narrows a select, and its key.
+pub trait Listing: EntityTrait
+where
+    Self::Model: FromQueryResult + Keyed + Send + Sync,
+{
+    type Filter: Clone + Send + Sync + 'static;
+
+    fn select(filter: &Self::Filter) -> Select<Self>;
+
+    fn id() -> Self::Column;
+}
+
+/// One keyset page of the rows matching `filter`.
+pub async fn list<E: Listing>(
+    store: &Store,
+    filter: &E::Filter,
+    page: PageRequest,
+) -> AppResult<Vec<E::Model>>
+where
+    E::Model: FromQueryResult + Keyed + Send + Sync,
+{
+    fetch(store.db(), E::select(filter), E::id(), page).await
+}
+
+/// How many rows match `filter`.
+pub async fn total<E: Listing>(store: &Store, filter: &E::Filter) -> AppResult<u64>
+where
+    E::Model: FromQueryResult + Keyed + Send + Sync,
+{
+    count(store.db(), E::select(filter)).await
+}
+
+/// Rows by primary key, for DataLoaders.
+pub async fn find<E: Listing>(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, E::Model>>
+where
+    E::Model: FromQueryResult + Keyed + Send + Sync,
+{
+    by_ids::<E, _>(store.db(), E::id(), ids).await
 }
 
 pub async fn fetch<E, C>(

@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::entity::{referral, referral_event, referral_need, service};
-use super::page::{self, PageRequest};
+use super::page::{self, Listing};
 use super::Store;
 use crate::domain::access::ReferralScope;
 use crate::error::AppResult;
@@ -39,30 +39,28 @@ fn scoped(mut s: Select<referral::Entity>, scope: ReferralScope) -> Select<refer
     s
 }
 
-fn referral_select(f: &ReferralFilter) -> Select<referral::Entity> {
-    let mut s = scoped(referral::Entity::find(), f.scope);
-    if let Some(g) = f.gateway_id {
-        s = s.filter(referral::Column::GatewayId.eq(g));
-    }
-    if let Some(svc) = f.service_id {
-        s = s.filter(referral::Column::ServiceId.eq(svc));
-    }
-    if let Some(state) = &f.state {
-        s = s.filter(referral::Column::State.eq(state.clone()));
-    }
-    s
-}
+/// Listing applies the filter's scope. By id, use `referrals_by_id`, which
+/// applies a scope too; `page::find` would not.
+impl Listing for referral::Entity {
+    type Filter = ReferralFilter;
 
-pub async fn page_referrals(
-    store: &Store,
-    f: &ReferralFilter,
-    p: PageRequest,
-) -> AppResult<Vec<referral::Model>> {
-    page::fetch(store.db(), referral_select(f), referral::Column::Id, p).await
-}
+    fn select(f: &ReferralFilter) -> Select<Self> {
+        let mut s = scoped(referral::Entity::find(), f.scope);
+        if let Some(g) = f.gateway_id {
+            s = s.filter(referral::Column::GatewayId.eq(g));
+        }
+        if let Some(svc) = f.service_id {
+            s = s.filter(referral::Column::ServiceId.eq(svc));
+        }
+        if let Some(state) = &f.state {
+            s = s.filter(referral::Column::State.eq(state.clone()));
+        }
+        s
+    }
 
-pub async fn count_referrals(store: &Store, f: &ReferralFilter) -> AppResult<u64> {
-    page::count(store.db(), referral_select(f)).await
+    fn id() -> referral::Column {
+        referral::Column::Id
+    }
 }
 
 /// Referrals by id, limited to the scope: one outside it is simply absent.

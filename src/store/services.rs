@@ -13,7 +13,7 @@ use sea_orm::{
 use super::entity::{
     capacity_version, location, service, service_capability, service_need, service_status,
 };
-use super::page::{self, PageRequest};
+use super::page::{self, Listing};
 use super::sql::Sql;
 use super::Store;
 use crate::error::{AppError, AppResult};
@@ -28,68 +28,60 @@ pub struct ServiceFilter {
     pub name_contains: Option<String>,
 }
 
-fn service_select(f: &ServiceFilter) -> Select<service::Entity> {
-    let mut s = service::Entity::find();
-    if let Some(org) = f.organisation_id {
-        s = s.filter(service::Column::OrganisationId.eq(org));
-    }
-    if let Some(loc) = f.location_id {
-        s = s.filter(service::Column::LocationId.eq(loc));
-    }
-    if let Some(ward) = f.ward_id {
-        s = s.filter(
-            Expr::col(service::Column::LocationId).in_subquery(
-                Query::select()
-                    .column(location::Column::Id)
-                    .from(location::Entity)
-                    .and_where(location::Column::WardId.eq(ward))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(need) = &f.need {
-        s = s.filter(
-            Expr::col(service::Column::Id).in_subquery(
-                Query::select()
-                    .column(service_need::Column::ServiceId)
-                    .from(service_need::Entity)
-                    .and_where(service_need::Column::NeedCode.eq(need.clone()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some((kind, code)) = &f.capability {
-        s = s.filter(
-            Expr::col(service::Column::Id).in_subquery(
-                Query::select()
-                    .column(service_capability::Column::ServiceId)
-                    .from(service_capability::Entity)
-                    .and_where(service_capability::Column::Kind.eq(kind.clone()))
-                    .and_where(service_capability::Column::Code.eq(code.clone()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(name) = &f.name_contains {
-        s = s.filter(service::Column::Name.contains(name));
-    }
-    s
-}
+impl Listing for service::Entity {
+    type Filter = ServiceFilter;
 
-pub async fn page_services(
-    store: &Store,
-    f: &ServiceFilter,
-    p: PageRequest,
-) -> AppResult<Vec<service::Model>> {
-    page::fetch(store.db(), service_select(f), service::Column::Id, p).await
-}
+    fn select(f: &ServiceFilter) -> Select<Self> {
+        let mut s = service::Entity::find();
+        if let Some(org) = f.organisation_id {
+            s = s.filter(service::Column::OrganisationId.eq(org));
+        }
+        if let Some(loc) = f.location_id {
+            s = s.filter(service::Column::LocationId.eq(loc));
+        }
+        if let Some(ward) = f.ward_id {
+            s = s.filter(
+                Expr::col(service::Column::LocationId).in_subquery(
+                    Query::select()
+                        .column(location::Column::Id)
+                        .from(location::Entity)
+                        .and_where(location::Column::WardId.eq(ward))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(need) = &f.need {
+            s = s.filter(
+                Expr::col(service::Column::Id).in_subquery(
+                    Query::select()
+                        .column(service_need::Column::ServiceId)
+                        .from(service_need::Entity)
+                        .and_where(service_need::Column::NeedCode.eq(need.clone()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some((kind, code)) = &f.capability {
+            s = s.filter(
+                Expr::col(service::Column::Id).in_subquery(
+                    Query::select()
+                        .column(service_capability::Column::ServiceId)
+                        .from(service_capability::Entity)
+                        .and_where(service_capability::Column::Kind.eq(kind.clone()))
+                        .and_where(service_capability::Column::Code.eq(code.clone()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(name) = &f.name_contains {
+            s = s.filter(service::Column::Name.contains(name));
+        }
+        s
+    }
 
-pub async fn count_services(store: &Store, f: &ServiceFilter) -> AppResult<u64> {
-    page::count(store.db(), service_select(f)).await
-}
-
-pub async fn services_by_id(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, service::Model>> {
-    page::by_ids::<service::Entity, _>(store.db(), service::Column::Id, ids).await
+    fn id() -> service::Column {
+        service::Column::Id
+    }
 }
 
 pub async fn services_of_organisations(

@@ -1,14 +1,12 @@
 //! The unmet-needs register.
 
-use std::collections::HashMap;
-
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
 };
 
 use super::entity::unmet_need;
-use super::page::{self, PageRequest};
+use super::page::Listing;
 use super::Store;
 use crate::error::{AppError, AppResult};
 
@@ -19,37 +17,26 @@ pub struct UnmetNeedFilter {
     pub status: Option<String>,
 }
 
-fn select(f: &UnmetNeedFilter) -> Select<unmet_need::Entity> {
-    let mut s = unmet_need::Entity::find();
-    if let Some(a) = f.area_id {
-        s = s.filter(unmet_need::Column::AreaId.eq(a));
-    }
-    if let Some(n) = &f.need {
-        s = s.filter(unmet_need::Column::NeedCode.eq(n.clone()));
-    }
-    if let Some(st) = &f.status {
-        s = s.filter(unmet_need::Column::Status.eq(st.clone()));
-    }
-    s
-}
+impl Listing for unmet_need::Entity {
+    type Filter = UnmetNeedFilter;
 
-pub async fn page_unmet_needs(
-    store: &Store,
-    f: &UnmetNeedFilter,
-    p: PageRequest,
-) -> AppResult<Vec<unmet_need::Model>> {
-    page::fetch(store.db(), select(f), unmet_need::Column::Id, p).await
-}
+    fn select(f: &UnmetNeedFilter) -> Select<Self> {
+        let mut s = unmet_need::Entity::find();
+        if let Some(a) = f.area_id {
+            s = s.filter(unmet_need::Column::AreaId.eq(a));
+        }
+        if let Some(n) = &f.need {
+            s = s.filter(unmet_need::Column::NeedCode.eq(n.clone()));
+        }
+        if let Some(st) = &f.status {
+            s = s.filter(unmet_need::Column::Status.eq(st.clone()));
+        }
+        s
+    }
 
-pub async fn count_unmet_needs(store: &Store, f: &UnmetNeedFilter) -> AppResult<u64> {
-    page::count(store.db(), select(f)).await
-}
-
-pub async fn unmet_needs_by_id(
-    store: &Store,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, unmet_need::Model>> {
-    page::by_ids::<unmet_need::Entity, _>(store.db(), unmet_need::Column::Id, ids).await
+    fn id() -> unmet_need::Column {
+        unmet_need::Column::Id
+    }
 }
 
 pub struct UnmetNeedFields {
