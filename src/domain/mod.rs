@@ -6,6 +6,7 @@ pub mod capability;
 pub mod capacity;
 pub mod codes;
 pub mod language;
+pub mod metrics;
 pub mod money;
 pub mod period;
 pub mod referral;
