@@ -31,11 +31,7 @@ pub struct InForce {
     pub caseload_max: i64,
 }
 
-fn latest<'a, T>(
-    rows: &'a [T],
-    day: NaiveDate,
-    key: impl Fn(&T) -> (NaiveDate, i64),
-) -> Option<&'a T> {
+fn latest<T>(rows: &[T], day: NaiveDate, key: impl Fn(&T) -> (NaiveDate, i64)) -> Option<&T> {
     rows.iter()
         .filter(|r| key(r).0 <= day)
         .max_by_key(|r| key(r))
