@@ -7,6 +7,7 @@ pub mod entity;
 pub mod funding;
 pub mod gateways;
 pub mod keys;
+pub mod metrics;
 pub mod organisations;
 pub mod page;
 pub mod referrals;

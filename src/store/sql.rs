@@ -32,6 +32,13 @@ impl Sql {
         self
     }
 
+    /// Adds a bind parameter without writing it, and returns its
+    /// placeholder (`$n`) to write, as often as needed.
+    pub fn param(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
     /// Appends `(…)` with one bind parameter per value; `(NULL)` when empty,
     /// which matches nothing.
     pub fn bind_list<V: Into<Value> + Clone>(&mut self, values: &[V]) -> &mut Self {
@@ -51,6 +58,47 @@ impl Sql {
 
     pub fn build(self, backend: DbBackend) -> Statement {
         Statement::from_sql_and_values(backend, self.text, self.values)
+    }
+}
+
+/// The few expressions that differ between SQLite and PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect(pub DbBackend);
+
+impl Dialect {
+    /// Whole days from date `a` to date `b`, as a 64-bit integer.
+    pub fn days(self, a: &str, b: &str) -> String {
+        match self.0 {
+            DbBackend::Postgres => format!("CAST(({b}) - ({a}) AS BIGINT)"),
+            _ => format!("CAST(julianday({b}) - julianday({a}) AS INTEGER)"),
+        }
+    }
+
+    /// The larger of non-null values.
+    pub fn greatest(self, args: &[&str]) -> String {
+        match self.0 {
+            DbBackend::Postgres => format!("GREATEST({})", args.join(", ")),
+            _ => format!("MAX({})", args.join(", ")),
+        }
+    }
+
+    /// The smaller of non-null values.
+    pub fn least(self, args: &[&str]) -> String {
+        match self.0 {
+            DbBackend::Postgres => format!("LEAST({})", args.join(", ")),
+            _ => format!("MIN({})", args.join(", ")),
+        }
+    }
+
+    /// Days of `[from, to)` (null `to`: open) inside `[w0, w1)`, never negative.
+    pub fn overlap(self, from: &[&str], to: &[&str], w0: &str, w1: &str) -> String {
+        let mut starts: Vec<&str> = from.to_vec();
+        starts.push(w0);
+        let open_ends: Vec<String> = to.iter().map(|t| format!("COALESCE({t}, {w1})")).collect();
+        let mut ends: Vec<&str> = open_ends.iter().map(String::as_str).collect();
+        ends.push(w1);
+        let span = self.days(&self.greatest(&starts), &self.least(&ends));
+        self.greatest(&["0", &span])
     }
 }
 

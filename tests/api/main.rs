@@ -2,6 +2,7 @@ mod bad_input;
 mod capacity;
 mod demo;
 mod helpers;
+mod metrics;
 mod n_plus_one;
 mod pagination;
 mod records;

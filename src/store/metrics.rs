@@ -1,0 +1,314 @@
+//! The commissioner's measures, computed in the database: one statement
+//! returns, per group, the integer sums that `domain::metrics` turns into
+//! rates (capacity-days, demand, caseload-days, waiting-days, answers,
+//! declines, nearest-rank waits, staleness). No referral row leaves the
+//! database.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{FromQueryResult, Value};
+
+use super::sql::{Dialect, Sql};
+use super::Store;
+use crate::domain::metrics::flow::Percentile;
+use crate::domain::metrics::Window;
+use crate::error::AppResult;
+
+/// What the measures are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Service,
+    Organisation,
+    Ward,
+    LocalAuthority,
+    Icb,
+    Pcn,
+    Need,
+}
+
+#[derive(Debug, Clone)]
+pub struct OverviewQuery {
+    pub window: Window,
+    /// Services in this area (an ICB, local authority or ward).
+    pub area_id: Option<i64>,
+    /// Services that address this need.
+    pub need: Option<String>,
+    /// Demand from this gateway only (capacity is unaffected).
+    pub gateway_id: Option<i64>,
+    pub group_by: GroupBy,
+    /// "Now", for the status in force and its staleness.
+    pub today: NaiveDate,
+    /// A confirmation before this is stale.
+    pub stale_before: DateTime<Utc>,
+}
+
+/// One group's sums over the window. `key` is the group's id as text (the
+/// need code for needs; empty for services with no known place).
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct OverviewRow {
+    pub key: String,
+    pub services: i64,
+    /// Σ over days of places per week in force (zero when paused/closed).
+    pub place_days: i64,
+    /// Σ over days of the caseload maximum in force.
+    pub caseload_days: i64,
+    /// Referrals whose first acceptance (or start) fell in the window.
+    pub demand: i64,
+    /// Σ over days of referrals on a caseload.
+    pub active_days: i64,
+    /// Σ over days of referrals on a waiting list.
+    pub waiting_days: i64,
+    /// Referrals on a waiting list on the window's last day.
+    pub waiting_at_end: i64,
+    /// Referrals answered (accepted, wait-listed or declined) in the window.
+    pub answered: i64,
+    pub declined_capacity: i64,
+    pub declined_capability: i64,
+    /// Referrals started in the window with a known wait.
+    pub waits: i64,
+    pub wait_median: Option<i64>,
+    pub wait_p90: Option<i64>,
+    /// Services whose status was never confirmed, or not since `stale_before`.
+    pub stale_services: i64,
+    pub oldest_confirmation: Option<DateTime<Utc>>,
+    /// The status in force today (meaningful for a group of one service).
+    pub status: Option<String>,
+}
+
+/// The measures for every group in scope, in key order.
+pub async fn overview(store: &Store, q: &OverviewQuery) -> AppResult<Vec<OverviewRow>> {
+    let stmt = overview_sql(Dialect(store.backend()), q).build(store.backend());
+    Ok(OverviewRow::find_by_statement(stmt).all(store.db()).await?)
+}
+
+fn group_key(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Service => "CAST(sc.service_id AS TEXT)",
+        GroupBy::Organisation => "CAST(sc.organisation_id AS TEXT)",
+        GroupBy::Ward => "COALESCE(CAST(sc.ward_id AS TEXT), '')",
+        GroupBy::LocalAuthority => "COALESCE(CAST(sc.la_id AS TEXT), '')",
+        GroupBy::Icb => "COALESCE(CAST(sc.icb_id AS TEXT), '')",
+        // A ward's PCN: the PCN of its GP practices (the lowest-numbered
+        // where several serve it).
+        GroupBy::Pcn => {
+            "COALESCE(CAST((SELECT MIN(p.pcn_id) FROM gp_practice p WHERE p.ward_id = sc.ward_id) AS TEXT), '')"
+        }
+        GroupBy::Need => "sn.need_code",
+    }
+}
+
+fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
+    let mut sql = Sql::default();
+    let w0 = sql.param(q.window.from());
+    let w1 = sql.param(q.window.to());
+    let last = sql.param(q.window.last_day());
+    let today = sql.param(q.today);
+    let stale = sql.param(Value::from(q.stale_before));
+    let ov = |from: &[&str], to: &[&str]| d.overlap(from, to, &w0, &w1);
+
+    let mut scope_filter = String::new();
+    if let Some(area) = q.area_id {
+        let a = sql.param(area);
+        scope_filter.push_str(&format!(
+            " AND (g.ward_id = {a} OR g.la_id = {a} OR g.icb_id = {a})"
+        ));
+    }
+    if let Some(need) = &q.need {
+        let n = sql.param(need.clone());
+        scope_filter.push_str(&format!(
+            " AND g.service_id IN (SELECT service_id FROM service_need WHERE need_code = {n})"
+        ));
+    }
+    let gateway_filter = match q.gateway_id {
+        Some(g) => {
+            let g = sql.param(g);
+            format!(" AND e.referral_id IN (SELECT id FROM referral WHERE gateway_id = {g})")
+        }
+        None => String::new(),
+    };
+    let need_join = if q.group_by == GroupBy::Need {
+        "JOIN service_need sn ON sn.service_id = sc.service_id"
+    } else {
+        ""
+    };
+    let key = group_key(q.group_by);
+    let ends_after = |state_list: &str, alias: &str| {
+        format!(
+            "(SELECT MIN(x.occurred_on) FROM referral_event x WHERE x.referral_id = {alias}.referral_id \
+             AND x.to_state IN ({state_list}) AND (x.occurred_at > {alias}.occurred_at \
+             OR (x.occurred_at = {alias}.occurred_at AND x.id > {alias}.id)))"
+        )
+    };
+    let wait_days = d.days("fa.first_on", "st.s");
+    let median_rank = percentile_rank_sql(Percentile::Median, "n");
+    let p90_rank = percentile_rank_sql(Percentile::P90, "n");
+
+    sql.push(&format!(
+        "WITH geo AS (
+            SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
+                   w.parent_id AS la_id, la.parent_id AS icb_id
+            FROM service s
+            JOIN organisation o ON o.id = s.organisation_id
+            LEFT JOIN location l ON l.id = s.location_id
+            LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
+            LEFT JOIN area la ON la.id = w.parent_id
+        ),
+        scope AS (SELECT * FROM geo g WHERE 1 = 1{scope_filter}),
+        grp AS (SELECT sc.service_id, {key} AS gkey FROM scope sc {need_join}),
+        cap AS (
+            SELECT cv.service_id, cv.valid_from AS f,
+                   LEAD(cv.valid_from) OVER (PARTITION BY cv.service_id ORDER BY cv.valid_from, cv.id) AS t,
+                   COALESCE(cv.places_per_week, 0) AS p, COALESCE(cv.caseload_max, 0) AS k
+            FROM capacity_version cv WHERE cv.service_id IN (SELECT service_id FROM scope)
+        ),
+        stat AS (
+            SELECT ss.service_id, ss.status, ss.valid_from AS f,
+                   LEAD(ss.valid_from) OVER (PARTITION BY ss.service_id ORDER BY ss.valid_from, ss.id) AS t
+            FROM service_status ss WHERE ss.service_id IN (SELECT service_id FROM scope)
+        ),
+        svc_cap AS (
+            SELECT c.service_id, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
+            FROM cap c GROUP BY c.service_id
+        ),
+        svc_closed AS (
+            SELECT c.service_id, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
+            FROM cap c JOIN stat x ON x.service_id = c.service_id AND x.status IN ('paused', 'closed')
+            GROUP BY c.service_id
+        ),
+        now_status AS (
+            SELECT service_id, status, confirmed_at FROM (
+                SELECT ss.service_id, ss.status, ss.confirmed_at,
+                       ROW_NUMBER() OVER (PARTITION BY ss.service_id ORDER BY ss.valid_from DESC, ss.id DESC) AS rn
+                FROM service_status ss
+                WHERE ss.service_id IN (SELECT service_id FROM scope) AND ss.valid_from <= {today}
+            ) r WHERE rn = 1
+        ),
+        ev AS (
+            SELECT e.id, e.referral_id, e.service_id, e.to_state, e.reason, e.occurred_at, e.occurred_on
+            FROM referral_event e
+            WHERE e.service_id IN (SELECT service_id FROM scope) AND e.occurred_on < {w1}{gateway_filter}
+        ),
+        dem AS (
+            SELECT service_id FROM (
+                SELECT ev.service_id, ev.occurred_on,
+                       ROW_NUMBER() OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS rn
+                FROM ev WHERE ev.to_state IN ('accepted', 'started')
+            ) r WHERE rn = 1 AND occurred_on >= {w0}
+        ),
+        starts AS (
+            SELECT ev.id, ev.referral_id, ev.service_id, ev.occurred_on AS s, ev.occurred_at
+            FROM ev WHERE ev.to_state = 'started'
+        ),
+        act AS (
+            SELECT st.service_id, st.s, {active_end} AS t FROM starts st
+        ),
+        wl AS (
+            SELECT ev.service_id, ev.occurred_on AS s, {waiting_end} AS t
+            FROM ev WHERE ev.to_state = 'wait_listed'
+        ),
+        first_answer AS (
+            SELECT x.referral_id, MIN(x.occurred_on) AS first_on FROM referral_event x
+            WHERE x.to_state IN ('accepted', 'wait_listed')
+              AND x.referral_id IN (SELECT referral_id FROM starts WHERE s >= {w0})
+            GROUP BY x.referral_id
+        ),
+        waits AS (
+            SELECT st.service_id, {wait_days} AS w
+            FROM starts st JOIN first_answer fa ON fa.referral_id = st.referral_id
+            WHERE st.s >= {w0}
+        ),
+        g_cap AS (
+            SELECT g.gkey, COUNT(*) AS services,
+                   SUM(COALESCE(c.pd, 0) - COALESCE(x.pd, 0)) AS place_days,
+                   SUM(COALESCE(c.kd, 0) - COALESCE(x.kd, 0)) AS caseload_days,
+                   SUM(CASE WHEN ns.confirmed_at IS NULL OR ns.confirmed_at < {stale} THEN 1 ELSE 0 END) AS stale_services,
+                   MIN(ns.confirmed_at) AS oldest_confirmation,
+                   MAX(ns.status) AS status
+            FROM grp g
+            LEFT JOIN svc_cap c ON c.service_id = g.service_id
+            LEFT JOIN svc_closed x ON x.service_id = g.service_id
+            LEFT JOIN now_status ns ON ns.service_id = g.service_id
+            GROUP BY g.gkey
+        ),
+        g_dem AS (SELECT g.gkey, COUNT(*) AS n FROM dem JOIN grp g ON g.service_id = dem.service_id GROUP BY g.gkey),
+        g_act AS (SELECT g.gkey, SUM({ov_a}) AS n FROM act a JOIN grp g ON g.service_id = a.service_id GROUP BY g.gkey),
+        g_wl AS (
+            SELECT g.gkey, SUM({ov_w}) AS n,
+                   SUM(CASE WHEN wl.s <= {last} AND (wl.t IS NULL OR wl.t > {last}) THEN 1 ELSE 0 END) AS at_end
+            FROM wl JOIN grp g ON g.service_id = wl.service_id GROUP BY g.gkey
+        ),
+        g_ans AS (
+            SELECT g.gkey, COUNT(DISTINCT ev.referral_id) AS n,
+                   SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
+                   SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capability' THEN 1 ELSE 0 END) AS capability
+            FROM ev JOIN grp g ON g.service_id = ev.service_id
+            WHERE ev.to_state IN ('accepted', 'wait_listed', 'declined') AND ev.occurred_on >= {w0}
+            GROUP BY g.gkey
+        ),
+        g_wait AS (
+            SELECT gkey, n,
+                   MAX(CASE WHEN rn = {median_rank} THEN w END) AS median,
+                   MAX(CASE WHEN rn = {p90_rank} THEN w END) AS p90
+            FROM (
+                SELECT g.gkey, wt.w,
+                       ROW_NUMBER() OVER (PARTITION BY g.gkey ORDER BY wt.w) AS rn,
+                       COUNT(*) OVER (PARTITION BY g.gkey) AS n
+                FROM waits wt JOIN grp g ON g.service_id = wt.service_id
+            ) r GROUP BY gkey, n
+        )
+        SELECT gc.gkey AS key,
+               CAST(gc.services AS BIGINT) AS services,
+               CAST(COALESCE(gc.place_days, 0) AS BIGINT) AS place_days,
+               CAST(COALESCE(gc.caseload_days, 0) AS BIGINT) AS caseload_days,
+               CAST(COALESCE(gd.n, 0) AS BIGINT) AS demand,
+               CAST(COALESCE(ga.n, 0) AS BIGINT) AS active_days,
+               CAST(COALESCE(gw.n, 0) AS BIGINT) AS waiting_days,
+               CAST(COALESCE(gw.at_end, 0) AS BIGINT) AS waiting_at_end,
+               CAST(COALESCE(gn.n, 0) AS BIGINT) AS answered,
+               CAST(COALESCE(gn.capacity, 0) AS BIGINT) AS declined_capacity,
+               CAST(COALESCE(gn.capability, 0) AS BIGINT) AS declined_capability,
+               CAST(COALESCE(gt.n, 0) AS BIGINT) AS waits,
+               CAST(gt.median AS BIGINT) AS wait_median,
+               CAST(gt.p90 AS BIGINT) AS wait_p90,
+               CAST(COALESCE(gc.stale_services, 0) AS BIGINT) AS stale_services,
+               gc.oldest_confirmation,
+               gc.status
+        FROM g_cap gc
+        LEFT JOIN g_dem gd ON gd.gkey = gc.gkey
+        LEFT JOIN g_act ga ON ga.gkey = gc.gkey
+        LEFT JOIN g_wl gw ON gw.gkey = gc.gkey
+        LEFT JOIN g_ans gn ON gn.gkey = gc.gkey
+        LEFT JOIN g_wait gt ON gt.gkey = gc.gkey
+        ORDER BY gc.gkey",
+        ov_c = ov(&["c.f"], &["c.t"]),
+        ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
+        ov_a = ov(&["a.s"], &["a.t"]),
+        ov_w = ov(&["wl.s"], &["wl.t"]),
+        active_end = ends_after("'completed', 'did_not_attend', 'withdrawn'", "st"),
+        waiting_end = ends_after("'accepted', 'started', 'declined', 'withdrawn'", "ev"),
+    ));
+    sql
+}
+
+/// `ceil(p × n)` as SQL over an integer column, the same arithmetic as
+/// `Percentile::rank`.
+fn percentile_rank_sql(p: Percentile, n: &str) -> String {
+    match p {
+        Percentile::Median => format!("(({n} + 1) / 2)"),
+        Percentile::P90 => format!("((9 * {n} + 9) / 10)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_ranks_in_sql_match_the_domain() {
+        assert_eq!(
+            percentile_rank_sql(Percentile::Median, "n"),
+            "((n + 1) / 2)"
+        );
+        assert_eq!(Percentile::Median.rank(5), (5 + 1) / 2);
+        assert_eq!(Percentile::P90.rank(11), (9 * 11 + 9) / 10);
+    }
+}

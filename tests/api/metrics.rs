@@ -1,0 +1,264 @@
+//! The commissioner's measures: what the database computes equals what the
+//! domain definitions compute from the raw rows, on SQLite and PostgreSQL.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate, Utc};
+use headroom::domain::codes::DeclineReason;
+use headroom::domain::metrics::capacity::{capacity_days, CapacityVersion, StatusChange};
+use headroom::domain::metrics::flow::{Event, History, Percentile};
+use headroom::domain::metrics::Window;
+use headroom::domain::referral::ReferralState;
+use headroom::domain::status::ServiceStatus;
+use headroom::store::entity::{
+    capacity_version, referral, referral_event, service, service_status,
+};
+use headroom::store::metrics::{overview, GroupBy, OverviewQuery, OverviewRow};
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::helpers::{spawn_demo_app, TestApp};
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date")
+}
+
+/// Every row of the tables the measures read, as the domain sees them.
+struct Raw {
+    services: Vec<i64>,
+    versions: HashMap<i64, Vec<CapacityVersion>>,
+    statuses: HashMap<i64, Vec<(StatusChange, chrono::DateTime<Utc>)>>,
+    histories: Vec<(i64, History)>,
+}
+
+async fn load(app: &TestApp) -> Raw {
+    let db = app.store.db();
+    let services = service::Entity::find().all(db).await.expect("services");
+    let mut versions: HashMap<i64, Vec<CapacityVersion>> = HashMap::new();
+    for v in capacity_version::Entity::find()
+        .all(db)
+        .await
+        .expect("versions")
+    {
+        versions
+            .entry(v.service_id)
+            .or_default()
+            .push(CapacityVersion {
+                valid_from: v.valid_from,
+                seq: v.id,
+                places_per_week: v.places_per_week,
+                caseload_max: v.caseload_max,
+            });
+    }
+    let mut statuses: HashMap<i64, Vec<(StatusChange, chrono::DateTime<Utc>)>> = HashMap::new();
+    for s in service_status::Entity::find()
+        .all(db)
+        .await
+        .expect("statuses")
+    {
+        let status = ServiceStatus::parse(&s.status).expect("a known status");
+        statuses.entry(s.service_id).or_default().push((
+            StatusChange {
+                valid_from: s.valid_from,
+                seq: s.id,
+                status,
+            },
+            s.confirmed_at,
+        ));
+    }
+    let gateways: HashMap<i64, i64> = referral::Entity::find()
+        .all(db)
+        .await
+        .expect("referrals")
+        .into_iter()
+        .map(|r| (r.id, r.gateway_id))
+        .collect();
+    let mut by_referral: BTreeMap<i64, History> = BTreeMap::new();
+    let events = referral_event::Entity::find()
+        .order_by_asc(referral_event::Column::OccurredAt)
+        .order_by_asc(referral_event::Column::Id)
+        .all(db)
+        .await
+        .expect("events");
+    for e in events {
+        by_referral
+            .entry(e.referral_id)
+            .or_default()
+            .events
+            .push(Event {
+                on: e.occurred_on,
+                to: ReferralState::parse(&e.to_state).expect("a known state"),
+                service: e.service_id,
+                reason: e.reason.as_deref().and_then(DeclineReason::parse),
+            });
+    }
+    Raw {
+        services: services.iter().map(|s| s.id).collect(),
+        versions,
+        statuses,
+        histories: by_referral
+            .into_iter()
+            .map(|(id, h)| (gateways[&id], h))
+            .collect(),
+    }
+}
+
+/// The domain's answer, service by service.
+fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
+    let w = &q.window;
+    let mut rows: BTreeMap<i64, OverviewRow> = BTreeMap::new();
+    let mut waits: HashMap<i64, Vec<i64>> = HashMap::new();
+    for &s in &raw.services {
+        let versions = raw.versions.get(&s).cloned().unwrap_or_default();
+        let statuses: Vec<StatusChange> = raw
+            .statuses
+            .get(&s)
+            .map(|v| v.iter().map(|x| x.0).collect())
+            .unwrap_or_default();
+        let cap = capacity_days(&versions, &statuses, w);
+        let now = raw.statuses.get(&s).and_then(|v| {
+            v.iter()
+                .filter(|x| x.0.valid_from <= q.today)
+                .max_by_key(|x| (x.0.valid_from, x.0.seq))
+        });
+        rows.insert(
+            s,
+            OverviewRow {
+                key: s.to_string(),
+                services: 1,
+                place_days: cap.places_per_week,
+                caseload_days: cap.caseload_max,
+                stale_services: i64::from(now.is_none_or(|x| x.1 < q.stale_before)),
+                oldest_confirmation: now.map(|x| x.1),
+                status: now.map(|x| x.0.status.as_str().to_owned()),
+                demand: 0,
+                active_days: 0,
+                waiting_days: 0,
+                waiting_at_end: 0,
+                answered: 0,
+                declined_capacity: 0,
+                declined_capability: 0,
+                waits: 0,
+                wait_median: None,
+                wait_p90: None,
+            },
+        );
+    }
+    for (gateway, h) in &raw.histories {
+        if q.gateway_id.is_some_and(|g| g != *gateway) {
+            continue;
+        }
+        // Only what happened before the window's end matters to it: an
+        // episode or a wait that ends later runs to the window's end either way.
+        let h = History {
+            events: h.events.iter().copied().filter(|e| e.on < w.to()).collect(),
+        };
+        if let Some(e) = h.demand_event() {
+            if w.contains(e.on) {
+                rows.get_mut(&e.service.expect("a service"))
+                    .expect("a row")
+                    .demand += 1;
+            }
+        }
+        if let Some((s, from, to)) = h.active_interval() {
+            rows.get_mut(&s).expect("a row").active_days += w.overlap_days(from, to);
+        }
+        for (s, from, to) in h.waiting_intervals() {
+            let row = rows.get_mut(&s).expect("a row");
+            row.waiting_days += w.overlap_days(from, to);
+            if from <= w.last_day() && to.is_none_or(|t| t > w.last_day()) {
+                row.waiting_at_end += 1;
+            }
+        }
+        for s in h.answered_by(w) {
+            rows.get_mut(&s).expect("a row").answered += 1;
+        }
+        for s in h.declines(w, DeclineReason::Capacity) {
+            rows.get_mut(&s).expect("a row").declined_capacity += 1;
+        }
+        for s in h.declines(w, DeclineReason::Capability) {
+            rows.get_mut(&s).expect("a row").declined_capability += 1;
+        }
+        if let Some((s, started, days)) = h.wait() {
+            if w.contains(started) {
+                waits.entry(s).or_default().push(days);
+            }
+        }
+    }
+    for (s, mut list) in waits {
+        list.sort_unstable();
+        let row = rows.get_mut(&s).expect("a row");
+        row.waits = list.len() as i64;
+        row.wait_median = Percentile::Median.of(&list);
+        row.wait_p90 = Percentile::P90.of(&list);
+    }
+    rows.into_values().map(|r| (r.key.clone(), r)).collect()
+}
+
+fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
+    OverviewQuery {
+        window,
+        area_id: None,
+        need: None,
+        gateway_id,
+        group_by: GroupBy::Service,
+        today: as_of(),
+        stale_before: (as_of() - Duration::days(30))
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc(),
+    }
+}
+
+async fn compare(app: &TestApp, raw: &Raw, q: &OverviewQuery) {
+    let expected = reference(raw, q);
+    let got: BTreeMap<String, OverviewRow> = overview(&app.store, q)
+        .await
+        .unwrap_or_else(|e| panic!("the overview query runs: {e:?}"))
+        .into_iter()
+        .map(|r| (r.key.clone(), r))
+        .collect();
+    assert_eq!(got.len(), expected.len(), "one row per service");
+    let mut differences = Vec::new();
+    for (key, want) in &expected {
+        let have = &got[key];
+        if have != want {
+            differences.push(format!(
+                "service {key}:\n  database {have:?}\n  domain   {want:?}"
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} services differ, e.g.\n{}",
+        differences.len(),
+        expected.len(),
+        differences
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // The data must exercise the measures, or equality proves little.
+    let total = |f: fn(&OverviewRow) -> i64| expected.values().map(f).sum::<i64>();
+    assert!(total(|r| r.demand) > 0 && total(|r| r.waiting_days) > 0);
+    assert!(total(|r| r.declined_capacity) > 0 && total(|r| r.waits) > 0);
+}
+
+#[tokio::test]
+async fn every_measure_in_the_database_equals_the_domain_definition() {
+    let app = spawn_demo_app(as_of()).await;
+    let raw = load(&app).await;
+    let d = |s: &str| s.parse::<NaiveDate>().expect("a date");
+    for (from, to) in [
+        // The whole year, a quarter, and an odd span that cuts weeks.
+        (as_of() - Duration::days(364), as_of() + Duration::days(1)),
+        (d("2026-04-01"), d("2026-07-01")),
+        (d("2026-02-10"), d("2026-03-07")),
+    ] {
+        let window = Window::parse(from, to).expect("a window");
+        compare(&app, &raw, &query(window, None)).await;
+    }
+    let quarter = Window::parse(d("2026-04-01"), d("2026-07-01")).expect("a window");
+    compare(&app, &raw, &query(quarter, Some(1))).await;
+}
