@@ -64,3 +64,16 @@ pub fn stored<T>(parse: fn(&str) -> Option<T>, code: &str) -> Result<T, crate::e
         crate::error::AppError::Internal(format!("unknown code '{code}' in the database"))
     })
 }
+
+mirror!(
+    /// What a capacity overview is grouped by.
+    OverviewGroupBy = "crate::store::metrics::GroupBy" {
+        Service, Organisation, Ward, LocalAuthority, Icb, Pcn, Need
+    }
+);
+mirror!(
+    /// The order of a capacity overview.
+    OverviewSort = "crate::domain::metrics::overview::Sort" {
+        MostOverCapacity, LeastHeadroom, LongestWait
+    }
+);

@@ -1,7 +1,8 @@
 //! Every error leaves with `extensions.code`. Resolvers raise `AppError`
 //! with `?`; async-graphql keeps it as the error's source, and `add_codes`
 //! reads it back after execution. Errors async-graphql raises itself
-//! (parsing, validation, limits) are the caller's: BAD_USER_INPUT.
+//! (parsing, validation, limits, argument coercion) are the caller's:
+//! BAD_USER_INPUT.
 
 use std::sync::Arc;
 
@@ -29,12 +30,20 @@ pub fn code_of(err: &ServerError) -> &'static str {
     if invalid(err).is_some() {
         return "BAD_USER_INPUT";
     }
-    match app_error(err) {
-        Some(app) => app.code(),
-        None if err.path.is_empty() => "BAD_USER_INPUT",
-        // Argument coercion inside a resolver (a malformed Date, say).
-        None if err.message.starts_with("Failed to parse") => "BAD_USER_INPUT",
-        None => "INTERNAL",
+    if let Some(app) = app_error(err) {
+        return app.code();
+    }
+    let database = err
+        .source
+        .as_ref()
+        .is_some_and(|s| s.downcast_ref::<sea_orm::DbErr>().is_some());
+    if database {
+        "INTERNAL"
+    } else {
+        // Resolvers raise AppError or Invalid; anything else comes from
+        // async-graphql checking the request: parsing, validation, limits,
+        // argument coercion (a malformed Date, a null for a required value).
+        "BAD_USER_INPUT"
     }
 }
 

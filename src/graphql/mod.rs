@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod inputs;
 pub mod loaders;
+pub mod metrics;
 pub mod mutation;
 pub mod node;
 pub mod query;
@@ -38,7 +39,11 @@ pub type HeadroomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 const MAX_RECURSIVE_DEPTH: usize = 32;
 
 fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
 }
 
 /// The schema with its safe limits: depth, complexity (a connection costs

@@ -24,7 +24,12 @@ use crate::store::{
     areas, entity, funding, gateways, organisations, referrals, services, unmet_needs,
 };
 
-pub struct QueryRoot;
+/// The read side: browsing and the commissioner's measures.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(BrowseQuery, super::metrics::MetricsQuery);
+
+#[derive(Default)]
+pub struct BrowseQuery;
 
 /// Builds a connection: parse the page, fetch one extra row, and count
 /// lazily with the same filter.
@@ -162,7 +167,7 @@ fn kind_code<T: Into<D>, D>(v: Option<T>, as_str: fn(D) -> &'static str) -> Opti
 }
 
 #[Object]
-impl QueryRoot {
+impl BrowseQuery {
     /// The caller's own key: role, and the organisation or gateway it acts for.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         let p = ctx.principal();

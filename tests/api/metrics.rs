@@ -262,3 +262,167 @@ async fn every_measure_in_the_database_equals_the_domain_definition() {
     let quarter = Window::parse(d("2026-04-01"), d("2026-07-01")).expect("a window");
     compare(&app, &raw, &query(quarter, Some(1))).await;
 }
+
+const OVERVIEW: &str =
+    "query ($window: WindowInput!, $groupBy: OverviewGroupBy, $sort: OverviewSort,
+                                $areaId: ID, $need: NeedCode, $first: Int, $after: String) {
+    capacityOverview(window: $window, groupBy: $groupBy, sort: $sort, areaId: $areaId, need: $need,
+                     first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        key label services capacity caseloadCapacity demand referralsAccepted activeCaseload
+        waitingList waitingListAtEnd utilisation overCapacity headroom caseloadHeadroom
+        waitMedianDays waitP90Days waitsCounted referralsAnswered declineRateCapacity
+        declineRateCapability staleServices daysSinceOldestConfirmation status
+        window { from to days weeks }
+        service { name } area { kind name }
+        capacityVersions { validFrom placesPerWeek caseloadMax }
+      } }
+    }
+}";
+
+fn year() -> serde_json::Value {
+    serde_json::json!({ "from": "2025-11-24", "to": "2026-11-24" })
+}
+
+#[tokio::test]
+async fn the_overview_puts_the_most_over_capacity_first_and_shows_its_working() {
+    let app = spawn_demo_app(as_of()).await;
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            OVERVIEW,
+            serde_json::json!({ "window": year(), "first": 100 }),
+        )
+        .await;
+    let conn = &crate::helpers::data(&body)["capacityOverview"];
+    assert_eq!(conn["totalCount"], 400, "one row per service");
+    let rows: Vec<&serde_json::Value> = conn["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
+    let first = rows[0];
+    assert_eq!(first["overCapacity"], true, "{first}");
+    assert!(
+        first["headroom"].as_f64().expect("headroom") < 0.0
+            || first["caseloadHeadroom"].as_f64().expect("k") < 0.0
+    );
+    assert_eq!(first["window"]["days"], 365);
+    assert!(
+        !first["capacityVersions"]
+            .as_array()
+            .expect("versions")
+            .is_empty(),
+        "{first}"
+    );
+    assert!(first["service"]["name"] == first["label"]);
+    // Utilisation never rises down the list (no-capacity demand sorts first).
+    let utilisation: Vec<f64> = rows
+        .iter()
+        .map(|r| r["utilisation"].as_f64().unwrap_or(f64::INFINITY))
+        .collect();
+    let sorted_until = rows
+        .iter()
+        .take_while(|r| r["overCapacity"] == true)
+        .count();
+    assert!(sorted_until > 0);
+    assert!(
+        utilisation
+            .windows(2)
+            .all(|p| p[0] >= p[1] || p[0].is_infinite()),
+        "{utilisation:?}"
+    );
+    for r in &rows {
+        let (c, d, h) = (
+            r["capacity"].as_f64().unwrap(),
+            r["demand"].as_f64().unwrap(),
+            r["headroom"].as_f64().unwrap(),
+        );
+        assert!((c - d - h).abs() < 1e-9, "headroom = C − D: {r}");
+        assert!(r["waitMedianDays"].as_i64() <= r["waitP90Days"].as_i64());
+    }
+}
+
+#[tokio::test]
+async fn groups_roll_up_their_services() {
+    let app = spawn_demo_app(as_of()).await;
+    let query =
+        |group: &str| serde_json::json!({ "window": year(), "groupBy": group, "first": 100 });
+    let by_service = app
+        .gql(&app.keys.commissioner, OVERVIEW, query("SERVICE"))
+        .await;
+    let by_authority = app
+        .gql(&app.keys.commissioner, OVERVIEW, query("LOCAL_AUTHORITY"))
+        .await;
+    let by_ward = app
+        .gql(&app.keys.commissioner, OVERVIEW, query("WARD"))
+        .await;
+    let total_accepted = |body: &serde_json::Value| -> i64 {
+        crate::helpers::data(body)["capacityOverview"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"]["referralsAccepted"].as_i64().expect("a count"))
+            .sum()
+    };
+    let authority = &crate::helpers::data(&by_authority)["capacityOverview"]["edges"][0]["node"];
+    assert_eq!(
+        crate::helpers::data(&by_authority)["capacityOverview"]["totalCount"],
+        1
+    );
+    assert_eq!(authority["label"], "Eastbrook");
+    assert_eq!(authority["area"]["kind"], "LOCAL_AUTHORITY");
+    assert_eq!(authority["services"], 400);
+    assert_eq!(
+        crate::helpers::data(&by_ward)["capacityOverview"]["totalCount"],
+        20
+    );
+    assert_eq!(
+        total_accepted(&by_ward),
+        authority["referralsAccepted"].as_i64().expect("n")
+    );
+    // The first page of services holds only part of the demand; the
+    // authority's row holds it all.
+    assert!(total_accepted(&by_service) <= authority["referralsAccepted"].as_i64().expect("n"));
+}
+
+#[tokio::test]
+async fn an_overview_pages_through_every_group_once() {
+    let app = spawn_demo_app(as_of()).await;
+    let mut seen = std::collections::HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let body = app
+            .gql(
+                &app.keys.researcher,
+                OVERVIEW,
+                serde_json::json!({ "window": year(), "sort": "LONGEST_WAIT", "first": 100, "after": after }),
+            )
+            .await;
+        let conn = &crate::helpers::data(&body)["capacityOverview"];
+        for e in conn["edges"].as_array().expect("edges") {
+            assert!(seen.insert(e["node"]["key"].as_str().expect("key").to_owned()));
+        }
+        if conn["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 400);
+}
+
+#[tokio::test]
+async fn a_window_that_ends_before_it_starts_is_refused() {
+    let app = spawn_demo_app(as_of()).await;
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            OVERVIEW,
+            serde_json::json!({ "window": { "from": "2026-06-01", "to": "2026-05-01" } }),
+        )
+        .await;
+    crate::helpers::assert_bad_input(&body, "window.to");
+}

@@ -152,3 +152,47 @@ mod tests {
         );
     }
 }
+
+/// The versions in force on some day of the window: the figures behind a
+/// service's `C` and `K`.
+pub fn versions_in_window(versions: &[CapacityVersion], window: &Window) -> Vec<CapacityVersion> {
+    let mut sorted = versions.to_vec();
+    sorted.sort_by_key(|v| (v.valid_from, v.seq));
+    let mut out = Vec::new();
+    for (i, v) in sorted.iter().enumerate() {
+        let until = sorted.get(i + 1).map(|n| n.valid_from);
+        if window.overlap_days(v.valid_from, until) > 0 {
+            out.push(*v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod in_window_tests {
+    use super::*;
+
+    #[test]
+    fn only_versions_in_force_during_the_window_are_listed() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let v = |from: &str, seq| CapacityVersion {
+            valid_from: d(from),
+            seq,
+            places_per_week: Some(1),
+            caseload_max: None,
+        };
+        let versions = [
+            v("2025-01-01", 1),
+            v("2026-01-05", 2),
+            v("2026-03-01", 3),
+            v("2026-01-05", 4),
+        ];
+        let w = Window::parse(d("2026-01-01"), d("2026-02-01")).unwrap();
+        let seqs: Vec<_> = versions_in_window(&versions, &w)
+            .iter()
+            .map(|v| v.seq)
+            .collect();
+        // 2 is replaced on its first day by 4, recorded later.
+        assert_eq!(seqs, [1, 4]);
+    }
+}

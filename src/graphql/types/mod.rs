@@ -4,6 +4,7 @@
 pub mod area;
 pub mod funding;
 pub mod organisation;
+pub mod overview;
 pub mod referral;
 pub mod service;
 pub mod unmet_need;

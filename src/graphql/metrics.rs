@@ -1,0 +1,124 @@
+//! The commissioner's queries: load, headroom, waits and declines.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use chrono::{Duration, Utc};
+
+use super::connection::{Conn, Page, TotalCount};
+use super::context::ContextExt;
+use super::enums::{NeedCode, OverviewGroupBy, OverviewSort};
+use super::ids::{self, decode_opt};
+use super::scalars::Date;
+use super::types::overview::CapacityGroup;
+use crate::domain::codes;
+use crate::domain::metrics::overview::{self, Measures, Sums};
+use crate::domain::metrics::Window;
+use crate::store::metrics::{self as store, OverviewQuery};
+
+#[derive(Default)]
+pub struct MetricsQuery;
+
+/// A half-open range of days: `from` is in it, `to` is the first day after.
+#[derive(InputObject, Clone, Copy)]
+pub struct WindowInput {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl WindowInput {
+    pub fn parse(self) -> Result<Window, crate::error::AppError> {
+        Ok(Window::parse(self.from.0, self.to.0)?)
+    }
+}
+
+#[Object]
+impl MetricsQuery {
+    /// Capacity, demand, load, headroom, waits and declines over a window,
+    /// per group, most over capacity first unless sorted otherwise. Every
+    /// row says its window; service rows list the capacity versions used.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn capacity_overview(
+        &self,
+        ctx: &Context<'_>,
+        window: WindowInput,
+        #[graphql(desc = "Services in this ICB, local authority or ward.")] area_id: Option<ID>,
+        #[graphql(desc = "Services that address this need.")] need: Option<NeedCode>,
+        #[graphql(desc = "Count only demand from this gateway.")] gateway_id: Option<ID>,
+        #[graphql(desc = "SERVICE if left out.")] group_by: Option<OverviewGroupBy>,
+        #[graphql(desc = "MOST_OVER_CAPACITY if left out.")] sort: Option<OverviewSort>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<CapacityGroup>> {
+        let page = Page::parse(first, after)?;
+        let window = window.parse()?;
+        let group_by = group_by.unwrap_or(OverviewGroupBy::Service);
+        let sort = sort.unwrap_or(OverviewSort::MostOverCapacity);
+        let stale_after_days = ctx.settings().stale_after_days;
+        let q = OverviewQuery {
+            window,
+            area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
+            need: need.map(|n| codes::Need::from(n).as_str().to_owned()),
+            gateway_id: decode_opt("gatewayId", "Gateway", gateway_id.as_ref())?,
+            group_by: group_by.into(),
+            today: ctx.today(),
+            stale_before: Utc::now() - Duration::days(stale_after_days),
+        };
+        let rows = store::overview(ctx.store(), &q).await?;
+        let mut groups: Vec<CapacityGroup> = rows
+            .into_iter()
+            .map(|r| {
+                let sums = Sums {
+                    services: r.services,
+                    place_days: r.place_days,
+                    caseload_days: r.caseload_days,
+                    demand: r.demand,
+                    active_days: r.active_days,
+                    waiting_days: r.waiting_days,
+                    answered: r.answered,
+                    declined_capacity: r.declined_capacity,
+                    declined_capability: r.declined_capability,
+                };
+                CapacityGroup {
+                    group_by,
+                    key: r.key,
+                    window,
+                    services: r.services,
+                    measures: Measures::of(&sums, &window),
+                    referrals_accepted: r.demand,
+                    referrals_answered: r.answered,
+                    waiting_at_end: r.waiting_at_end,
+                    waits: r.waits,
+                    wait_median: r.wait_median,
+                    wait_p90: r.wait_p90,
+                    stale_services: r.stale_services,
+                    oldest_confirmation: r.oldest_confirmation,
+                    status: r.status,
+                    stale_after_days,
+                }
+            })
+            .collect();
+        overview::sort(&mut groups, sort.into(), |g| (&g.measures, g.wait_median));
+        Ok(offset_page(page, groups))
+    }
+}
+
+/// A page of rows already in memory and in order; cursors are offsets.
+fn offset_page(page: Page, rows: Vec<CapacityGroup>) -> Conn<CapacityGroup> {
+    let total = rows.len() as u64;
+    let start = page.after.map_or(0, |a| a as usize + 1);
+    let has_next = rows.len() > start + page.first;
+    let mut conn = Connection::with_additional_fields(
+        start > 0,
+        has_next,
+        TotalCount::new(move || async move { Ok(total) }),
+    );
+    conn.edges.extend(
+        rows.into_iter()
+            .enumerate()
+            .skip(start)
+            .take(page.first)
+            .map(|(i, g)| Edge::new(ids::encode("cursor", i as i64).0, g)),
+    );
+    conn
+}
