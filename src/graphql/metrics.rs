@@ -56,7 +56,8 @@ impl MetricsQuery {
         let sort = sort.unwrap_or(OverviewSort::MostOverCapacity);
         let stale_after_days = ctx.settings().stale_after_days;
         let q = OverviewQuery {
-            window,
+            windows: vec![window],
+            service_id: None,
             area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
             need: need.map(|n| codes::Need::from(n).as_str().to_owned()),
             gateway_id: decode_opt("gatewayId", "Gateway", gateway_id.as_ref())?,
@@ -65,42 +66,85 @@ impl MetricsQuery {
             stale_before: Utc::now() - Duration::days(stale_after_days),
         };
         let rows = store::overview(ctx.store(), &q).await?;
-        let mut groups: Vec<CapacityGroup> = rows
-            .into_iter()
-            .map(|r| {
-                let sums = Sums {
-                    services: r.services,
-                    place_days: r.place_days,
-                    caseload_days: r.caseload_days,
-                    demand: r.demand,
-                    active_days: r.active_days,
-                    waiting_days: r.waiting_days,
-                    answered: r.answered,
-                    declined_capacity: r.declined_capacity,
-                    declined_capability: r.declined_capability,
-                };
-                CapacityGroup {
-                    group_by,
-                    key: r.key,
-                    window,
-                    services: r.services,
-                    measures: Measures::of(&sums, &window),
-                    referrals_accepted: r.demand,
-                    referrals_answered: r.answered,
-                    waiting_at_end: r.waiting_at_end,
-                    waits: r.waits,
-                    wait_median: r.wait_median,
-                    wait_p90: r.wait_p90,
-                    stale_services: r.stale_services,
-                    oldest_confirmation: r.oldest_confirmation,
-                    status: r.status,
-                    stale_after_days,
-                }
-            })
-            .collect();
+        let mut groups = to_groups(rows, &q.windows, group_by, stale_after_days);
         overview::sort(&mut groups, sort.into(), |g| (&g.measures, g.wait_median));
         Ok(offset_page(page, groups))
     }
+
+    /// The same measures week by week over the window (the last week may be
+    /// short), for one service or everything in scope: one point a week.
+    #[allow(clippy::too_many_arguments)]
+    async fn capacity_trend(
+        &self,
+        ctx: &Context<'_>,
+        window: WindowInput,
+        #[graphql(desc = "Services in this ICB, local authority or ward.")] area_id: Option<ID>,
+        #[graphql(desc = "One service only.")] service_id: Option<ID>,
+        #[graphql(desc = "Services that address this need.")] need: Option<NeedCode>,
+        #[graphql(desc = "Count only demand from this gateway.")] gateway_id: Option<ID>,
+    ) -> Result<Vec<CapacityGroup>> {
+        let window = window.parse()?;
+        let stale_after_days = ctx.settings().stale_after_days;
+        let q = OverviewQuery {
+            windows: window.weeks_in(),
+            area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
+            service_id: decode_opt("serviceId", "Service", service_id.as_ref())?,
+            need: need.map(|n| codes::Need::from(n).as_str().to_owned()),
+            gateway_id: decode_opt("gatewayId", "Gateway", gateway_id.as_ref())?,
+            group_by: OverviewGroupBy::All.into(),
+            today: ctx.today(),
+            stale_before: Utc::now() - Duration::days(stale_after_days),
+        };
+        let rows = store::overview(ctx.store(), &q).await?;
+        Ok(to_groups(
+            rows,
+            &q.windows,
+            OverviewGroupBy::All,
+            stale_after_days,
+        ))
+    }
+}
+
+/// Rows from the store, as the API shows them.
+fn to_groups(
+    rows: Vec<store::OverviewRow>,
+    windows: &[Window],
+    group_by: OverviewGroupBy,
+    stale_after_days: i64,
+) -> Vec<CapacityGroup> {
+    rows.into_iter()
+        .filter_map(|r| {
+            let window = *windows.get(usize::try_from(r.bucket).ok()?)?;
+            let sums = Sums {
+                services: r.services,
+                place_days: r.place_days,
+                caseload_days: r.caseload_days,
+                demand: r.demand,
+                active_days: r.active_days,
+                waiting_days: r.waiting_days,
+                answered: r.answered,
+                declined_capacity: r.declined_capacity,
+                declined_capability: r.declined_capability,
+            };
+            Some(CapacityGroup {
+                group_by,
+                key: r.key,
+                window,
+                services: r.services,
+                measures: Measures::of(&sums, &window),
+                referrals_accepted: r.demand,
+                referrals_answered: r.answered,
+                waiting_at_end: r.waiting_at_end,
+                waits: r.waits,
+                wait_median: r.wait_median,
+                wait_p90: r.wait_p90,
+                stale_services: r.stale_services,
+                oldest_confirmation: r.oldest_confirmation,
+                status: r.status,
+                stale_after_days,
+            })
+        })
+        .collect()
 }
 
 /// A page of rows already in memory and in order; cursors are offsets.

@@ -16,6 +16,8 @@ use crate::error::AppResult;
 /// What the measures are grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
+    /// Everything in scope as one group.
+    All,
     Service,
     Organisation,
     Ward,
@@ -27,7 +29,9 @@ pub enum GroupBy {
 
 #[derive(Debug, Clone)]
 pub struct OverviewQuery {
-    pub window: Window,
+    /// One window for an overview; consecutive weeks for a trend. Each
+    /// row belongs to one of them (`OverviewRow::bucket`, its index).
+    pub windows: Vec<Window>,
     /// Services in this area (an ICB, local authority or ward).
     pub area_id: Option<i64>,
     /// Services that address this need.
@@ -35,6 +39,8 @@ pub struct OverviewQuery {
     /// Demand from this gateway only (capacity is unaffected).
     pub gateway_id: Option<i64>,
     pub group_by: GroupBy,
+    /// Only this service (a trend for one service).
+    pub service_id: Option<i64>,
     /// "Now", for the status in force and its staleness.
     pub today: NaiveDate,
     /// A confirmation before this is stale.
@@ -45,6 +51,8 @@ pub struct OverviewQuery {
 /// need code for needs; empty for services with no known place).
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct OverviewRow {
+    /// Which of the query's windows.
+    pub bucket: i64,
     pub key: String,
     pub services: i64,
     /// Σ over days of places per week in force (zero when paused/closed).
@@ -74,7 +82,8 @@ pub struct OverviewRow {
     pub status: Option<String>,
 }
 
-/// The measures for every group in scope, in key order.
+/// The measures for every group in scope and every window, in window and
+/// key order.
 pub async fn overview(store: &Store, q: &OverviewQuery) -> AppResult<Vec<OverviewRow>> {
     let stmt = overview_sql(Dialect(store.backend()), q).build(store.backend());
     Ok(OverviewRow::find_by_statement(stmt).all(store.db()).await?)
@@ -82,6 +91,7 @@ pub async fn overview(store: &Store, q: &OverviewQuery) -> AppResult<Vec<Overvie
 
 fn group_key(by: GroupBy) -> &'static str {
     match by {
+        GroupBy::All => "''",
         GroupBy::Service => "CAST(sc.service_id AS TEXT)",
         GroupBy::Organisation => "CAST(sc.organisation_id AS TEXT)",
         GroupBy::Ward => "COALESCE(CAST(sc.ward_id AS TEXT), '')",
@@ -98,12 +108,21 @@ fn group_key(by: GroupBy) -> &'static str {
 
 fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     let mut sql = Sql::default();
-    let w0 = sql.param(q.window.from());
-    let w1 = sql.param(q.window.to());
-    let last = sql.param(q.window.last_day());
+    let mut buckets = Vec::with_capacity(q.windows.len());
+    for (i, w) in q.windows.iter().enumerate() {
+        let i = sql.param(i as i64);
+        let (from, to, last) = (
+            sql.param(w.from()),
+            sql.param(w.to()),
+            sql.param(w.last_day()),
+        );
+        buckets.push(format!("({i}, {from}, {to}, {last})"));
+    }
+    let end = sql.param(q.windows.iter().map(Window::to).max().unwrap_or_default());
+    let start = sql.param(q.windows.iter().map(Window::from).min().unwrap_or_default());
     let today = sql.param(q.today);
     let stale = sql.param(Value::from(q.stale_before));
-    let ov = |from: &[&str], to: &[&str]| d.overlap(from, to, &w0, &w1);
+    let ov = |from: &[&str], to: &[&str]| d.overlap(from, to, "wk.w0", "wk.w1");
 
     let mut scope_filter = String::new();
     if let Some(area) = q.area_id {
@@ -117,6 +136,10 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         scope_filter.push_str(&format!(
             " AND g.service_id IN (SELECT service_id FROM service_need WHERE need_code = {n})"
         ));
+    }
+    if let Some(service) = q.service_id {
+        let s = sql.param(service);
+        scope_filter.push_str(&format!(" AND g.service_id = {s}"));
     }
     let gateway_filter = match q.gateway_id {
         Some(g) => {
@@ -138,12 +161,14 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
              OR (x.occurred_at = {alias}.occurred_at AND x.id > {alias}.id)))"
         )
     };
+    let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
     let wait_days = d.days("fa.first_on", "st.s");
     let median_rank = percentile_rank_sql(Percentile::Median, "n");
     let p90_rank = percentile_rank_sql(Percentile::P90, "n");
 
     sql.push(&format!(
-        "WITH geo AS (
+        "WITH wk(i, w0, w1, lastday) AS (VALUES {buckets}),
+        geo AS (
             SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
                    w.parent_id AS la_id, la.parent_id AS icb_id
             FROM service s
@@ -166,13 +191,14 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             FROM service_status ss WHERE ss.service_id IN (SELECT service_id FROM scope)
         ),
         svc_cap AS (
-            SELECT c.service_id, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
-            FROM cap c GROUP BY c.service_id
+            SELECT wk.i, c.service_id, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
+            FROM cap c CROSS JOIN wk GROUP BY wk.i, c.service_id
         ),
         svc_closed AS (
-            SELECT c.service_id, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
+            SELECT wk.i, c.service_id, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
             FROM cap c JOIN stat x ON x.service_id = c.service_id AND x.status IN ('paused', 'closed')
-            GROUP BY c.service_id
+            CROSS JOIN wk
+            GROUP BY wk.i, c.service_id
         ),
         now_status AS (
             SELECT service_id, status, confirmed_at FROM (
@@ -185,14 +211,14 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ev AS (
             SELECT e.id, e.referral_id, e.service_id, e.to_state, e.reason, e.occurred_at, e.occurred_on
             FROM referral_event e
-            WHERE e.service_id IN (SELECT service_id FROM scope) AND e.occurred_on < {w1}{gateway_filter}
+            WHERE e.service_id IN (SELECT service_id FROM scope) AND e.occurred_on < {end}{gateway_filter}
         ),
         dem AS (
-            SELECT service_id FROM (
+            SELECT service_id, occurred_on FROM (
                 SELECT ev.service_id, ev.occurred_on,
                        ROW_NUMBER() OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS rn
                 FROM ev WHERE ev.to_state IN ('accepted', 'started')
-            ) r WHERE rn = 1 AND occurred_on >= {w0}
+            ) r WHERE rn = 1 AND occurred_on >= {start}
         ),
         starts AS (
             SELECT ev.id, ev.referral_id, ev.service_id, ev.occurred_on AS s, ev.occurred_at
@@ -208,54 +234,67 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         first_answer AS (
             SELECT x.referral_id, MIN(x.occurred_on) AS first_on FROM referral_event x
             WHERE x.to_state IN ('accepted', 'wait_listed')
-              AND x.referral_id IN (SELECT referral_id FROM starts WHERE s >= {w0})
+              AND x.referral_id IN (SELECT referral_id FROM starts WHERE s >= {start})
             GROUP BY x.referral_id
         ),
         waits AS (
-            SELECT st.service_id, {wait_days} AS w
+            SELECT st.service_id, st.s, {wait_days} AS w
             FROM starts st JOIN first_answer fa ON fa.referral_id = st.referral_id
-            WHERE st.s >= {w0}
+            WHERE st.s >= {start}
         ),
         g_cap AS (
-            SELECT g.gkey, COUNT(*) AS services,
+            SELECT wk.i, g.gkey, COUNT(*) AS services,
                    SUM(COALESCE(c.pd, 0) - COALESCE(x.pd, 0)) AS place_days,
                    SUM(COALESCE(c.kd, 0) - COALESCE(x.kd, 0)) AS caseload_days,
                    SUM(CASE WHEN ns.confirmed_at IS NULL OR ns.confirmed_at < {stale} THEN 1 ELSE 0 END) AS stale_services,
                    MIN(ns.confirmed_at) AS oldest_confirmation,
                    MAX(ns.status) AS status
             FROM grp g
-            LEFT JOIN svc_cap c ON c.service_id = g.service_id
-            LEFT JOIN svc_closed x ON x.service_id = g.service_id
+            CROSS JOIN wk
+            LEFT JOIN svc_cap c ON c.service_id = g.service_id AND c.i = wk.i
+            LEFT JOIN svc_closed x ON x.service_id = g.service_id AND x.i = wk.i
             LEFT JOIN now_status ns ON ns.service_id = g.service_id
-            GROUP BY g.gkey
+            GROUP BY wk.i, g.gkey
         ),
-        g_dem AS (SELECT g.gkey, COUNT(*) AS n FROM dem JOIN grp g ON g.service_id = dem.service_id GROUP BY g.gkey),
-        g_act AS (SELECT g.gkey, SUM({ov_a}) AS n FROM act a JOIN grp g ON g.service_id = a.service_id GROUP BY g.gkey),
+        g_dem AS (
+            SELECT wk.i, g.gkey, COUNT(*) AS n
+            FROM dem JOIN wk ON {dem_in_week} JOIN grp g ON g.service_id = dem.service_id
+            GROUP BY wk.i, g.gkey
+        ),
+        g_act AS (
+            SELECT wk.i, g.gkey, SUM({ov_a}) AS n
+            FROM act a JOIN wk ON a.s < wk.w1 AND (a.t IS NULL OR a.t > wk.w0)
+            JOIN grp g ON g.service_id = a.service_id
+            GROUP BY wk.i, g.gkey
+        ),
         g_wl AS (
-            SELECT g.gkey, SUM({ov_w}) AS n,
-                   SUM(CASE WHEN wl.s <= {last} AND (wl.t IS NULL OR wl.t > {last}) THEN 1 ELSE 0 END) AS at_end
-            FROM wl JOIN grp g ON g.service_id = wl.service_id GROUP BY g.gkey
+            SELECT wk.i, g.gkey, SUM({ov_w}) AS n,
+                   SUM(CASE WHEN wl.s <= wk.lastday AND (wl.t IS NULL OR wl.t > wk.lastday) THEN 1 ELSE 0 END) AS at_end
+            FROM wl JOIN wk ON wl.s < wk.w1 AND (wl.t IS NULL OR wl.t > wk.w0)
+            JOIN grp g ON g.service_id = wl.service_id
+            GROUP BY wk.i, g.gkey
         ),
         g_ans AS (
-            SELECT g.gkey, COUNT(DISTINCT ev.referral_id) AS n,
+            SELECT wk.i, g.gkey, COUNT(DISTINCT ev.referral_id) AS n,
                    SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
                    SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capability' THEN 1 ELSE 0 END) AS capability
-            FROM ev JOIN grp g ON g.service_id = ev.service_id
-            WHERE ev.to_state IN ('accepted', 'wait_listed', 'declined') AND ev.occurred_on >= {w0}
-            GROUP BY g.gkey
+            FROM ev JOIN wk ON {ev_in_week} JOIN grp g ON g.service_id = ev.service_id
+            WHERE ev.to_state IN ('accepted', 'wait_listed', 'declined')
+            GROUP BY wk.i, g.gkey
         ),
         g_wait AS (
-            SELECT gkey, n,
+            SELECT i, gkey, n,
                    MAX(CASE WHEN rn = {median_rank} THEN w END) AS median,
                    MAX(CASE WHEN rn = {p90_rank} THEN w END) AS p90
             FROM (
-                SELECT g.gkey, wt.w,
-                       ROW_NUMBER() OVER (PARTITION BY g.gkey ORDER BY wt.w) AS rn,
-                       COUNT(*) OVER (PARTITION BY g.gkey) AS n
-                FROM waits wt JOIN grp g ON g.service_id = wt.service_id
-            ) r GROUP BY gkey, n
+                SELECT wk.i, g.gkey, wt.w,
+                       ROW_NUMBER() OVER (PARTITION BY wk.i, g.gkey ORDER BY wt.w) AS rn,
+                       COUNT(*) OVER (PARTITION BY wk.i, g.gkey) AS n
+                FROM waits wt JOIN wk ON {wait_in_week} JOIN grp g ON g.service_id = wt.service_id
+            ) r GROUP BY i, gkey, n
         )
-        SELECT gc.gkey AS key,
+        SELECT CAST(gc.i AS BIGINT) AS bucket,
+               gc.gkey AS key,
                CAST(gc.services AS BIGINT) AS services,
                CAST(COALESCE(gc.place_days, 0) AS BIGINT) AS place_days,
                CAST(COALESCE(gc.caseload_days, 0) AS BIGINT) AS caseload_days,
@@ -273,18 +312,22 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                gc.oldest_confirmation,
                gc.status
         FROM g_cap gc
-        LEFT JOIN g_dem gd ON gd.gkey = gc.gkey
-        LEFT JOIN g_act ga ON ga.gkey = gc.gkey
-        LEFT JOIN g_wl gw ON gw.gkey = gc.gkey
-        LEFT JOIN g_ans gn ON gn.gkey = gc.gkey
-        LEFT JOIN g_wait gt ON gt.gkey = gc.gkey
-        ORDER BY gc.gkey",
+        LEFT JOIN g_dem gd ON gd.i = gc.i AND gd.gkey = gc.gkey
+        LEFT JOIN g_act ga ON ga.i = gc.i AND ga.gkey = gc.gkey
+        LEFT JOIN g_wl gw ON gw.i = gc.i AND gw.gkey = gc.gkey
+        LEFT JOIN g_ans gn ON gn.i = gc.i AND gn.gkey = gc.gkey
+        LEFT JOIN g_wait gt ON gt.i = gc.i AND gt.gkey = gc.gkey
+        ORDER BY gc.i, gc.gkey",
+        buckets = buckets.join(", "),
         ov_c = ov(&["c.f"], &["c.t"]),
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
         ov_a = ov(&["a.s"], &["a.t"]),
         ov_w = ov(&["wl.s"], &["wl.t"]),
         active_end = ends_after("'completed', 'did_not_attend', 'withdrawn'", "st"),
         waiting_end = ends_after("'accepted', 'started', 'declined', 'withdrawn'", "ev"),
+        dem_in_week = in_week("dem.occurred_on"),
+        ev_in_week = in_week("ev.occurred_on"),
+        wait_in_week = in_week("wt.s"),
     ));
     sql
 }

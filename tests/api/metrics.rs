@@ -104,7 +104,7 @@ async fn load(app: &TestApp) -> Raw {
 
 /// The domain's answer, service by service.
 fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
-    let w = &q.window;
+    let w = &q.windows[0];
     let mut rows: BTreeMap<i64, OverviewRow> = BTreeMap::new();
     let mut waits: HashMap<i64, Vec<i64>> = HashMap::new();
     for &s in &raw.services {
@@ -123,6 +123,7 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
         rows.insert(
             s,
             OverviewRow {
+                bucket: 0,
                 key: s.to_string(),
                 services: 1,
                 place_days: cap.places_per_week,
@@ -196,8 +197,9 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
 
 fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
     OverviewQuery {
-        window,
+        windows: vec![window],
         area_id: None,
+        service_id: None,
         need: None,
         gateway_id,
         group_by: GroupBy::Service,
@@ -210,14 +212,24 @@ fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
 }
 
 async fn compare(app: &TestApp, raw: &Raw, q: &OverviewQuery) {
-    let expected = reference(raw, q);
+    let mut expected = BTreeMap::new();
+    for (i, window) in q.windows.iter().enumerate() {
+        let one = OverviewQuery {
+            windows: vec![*window],
+            ..q.clone()
+        };
+        for (key, mut row) in reference(raw, &one) {
+            row.bucket = i as i64;
+            expected.insert(format!("{i}/{key}"), row);
+        }
+    }
     let got: BTreeMap<String, OverviewRow> = overview(&app.store, q)
         .await
         .unwrap_or_else(|e| panic!("the overview query runs: {e:?}"))
         .into_iter()
-        .map(|r| (r.key.clone(), r))
+        .map(|r| (format!("{}/{}", r.bucket, r.key), r))
         .collect();
-    assert_eq!(got.len(), expected.len(), "one row per service");
+    assert_eq!(got.len(), expected.len(), "one row per service and window");
     let mut differences = Vec::new();
     for (key, want) in &expected {
         let have = &got[key];
@@ -261,6 +273,10 @@ async fn every_measure_in_the_database_equals_the_domain_definition() {
     }
     let quarter = Window::parse(d("2026-04-01"), d("2026-07-01")).expect("a window");
     compare(&app, &raw, &query(quarter, Some(1))).await;
+    // A trend: the same measures for each week of a quarter, in one statement.
+    let mut weekly = query(quarter, None);
+    weekly.windows = quarter.weeks_in();
+    compare(&app, &raw, &weekly).await;
 }
 
 const OVERVIEW: &str =
@@ -425,4 +441,51 @@ async fn a_window_that_ends_before_it_starts_is_refused() {
         )
         .await;
     crate::helpers::assert_bad_input(&body, "window.to");
+}
+
+#[tokio::test]
+async fn a_trend_has_a_point_a_week_that_add_up_to_the_window() {
+    let app = spawn_demo_app(as_of()).await;
+    let window = serde_json::json!({ "from": "2026-04-01", "to": "2026-07-02" });
+    let trend = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($window: WindowInput!) { capacityTrend(window: $window) {
+                label referralsAccepted referralsAnswered waitingListAtEnd capacity window { from to days } } }",
+            serde_json::json!({ "window": window }),
+        )
+        .await;
+    let points = crate::helpers::data(&trend)["capacityTrend"]
+        .as_array()
+        .expect("points")
+        .clone();
+    assert_eq!(points.len(), 14, "92 days: thirteen weeks and a day");
+    assert_eq!(points[13]["window"]["days"], 1);
+    assert_eq!(points[0]["window"]["from"], "2026-04-01");
+    assert_eq!(points[13]["window"]["to"], "2026-07-02");
+    let whole = app
+        .gql(
+            &app.keys.commissioner,
+            OVERVIEW,
+            serde_json::json!({ "window": window, "groupBy": "ALL" }),
+        )
+        .await;
+    let whole = &crate::helpers::data(&whole)["capacityOverview"]["edges"][0]["node"];
+    let accepted: i64 = points
+        .iter()
+        .map(|p| p["referralsAccepted"].as_i64().expect("a count"))
+        .sum();
+    assert_eq!(
+        accepted,
+        whole["referralsAccepted"].as_i64().expect("a count")
+    );
+    assert_eq!(points[13]["waitingListAtEnd"], whole["waitingListAtEnd"]);
+    // Capacity is a days-weighted mean: the weeks' means, weighted by their
+    // days, give the window's.
+    let weighted: f64 = points
+        .iter()
+        .map(|p| p["capacity"].as_f64().expect("C") * p["window"]["days"].as_f64().expect("days"))
+        .sum::<f64>()
+        / 92.0;
+    assert!((weighted - whole["capacity"].as_f64().expect("C")).abs() < 1e-9);
 }

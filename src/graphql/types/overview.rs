@@ -84,6 +84,7 @@ impl CapacityGroup {
         let unknown = || "Place not recorded".to_owned();
         let Some(id) = self.id() else {
             return Ok(match self.group_by {
+                OverviewGroupBy::All => "All services in scope".to_owned(),
                 OverviewGroupBy::Need => codes::Need::parse(&self.key)
                     .map(|n| n.as_str().replace('_', " "))
                     .unwrap_or_else(|| self.key.clone()),
@@ -97,7 +98,7 @@ impl CapacityGroup {
             OverviewGroupBy::Ward | OverviewGroupBy::LocalAuthority | OverviewGroupBy::Icb => {
                 load(ctx, AreaId(id)).await?.map(|a| a.name)
             }
-            OverviewGroupBy::Need => None,
+            OverviewGroupBy::All | OverviewGroupBy::Need => None,
         }
         .unwrap_or_else(unknown))
     }
