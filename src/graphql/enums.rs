@@ -77,3 +77,25 @@ mirror!(
         MostOverCapacity, LeastHeadroom, LongestWait
     }
 );
+/// What funding gaps are grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingGroupBy {
+    Service,
+    Organisation,
+    Ward,
+    LocalAuthority,
+    Icb,
+}
+
+impl From<FundingGroupBy> for crate::store::metrics::GroupBy {
+    fn from(g: FundingGroupBy) -> Self {
+        use crate::store::metrics::GroupBy;
+        match g {
+            FundingGroupBy::Service => GroupBy::Service,
+            FundingGroupBy::Organisation => GroupBy::Organisation,
+            FundingGroupBy::Ward => GroupBy::Ward,
+            FundingGroupBy::LocalAuthority => GroupBy::LocalAuthority,
+            FundingGroupBy::Icb => GroupBy::Icb,
+        }
+    }
+}

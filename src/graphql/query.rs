@@ -26,7 +26,11 @@ use crate::store::{
 
 /// The read side: browsing and the commissioner's measures.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(BrowseQuery, super::metrics::MetricsQuery);
+pub struct QueryRoot(
+    BrowseQuery,
+    super::metrics::MetricsQuery,
+    super::metrics::FundingQuery,
+);
 
 #[derive(Default)]
 pub struct BrowseQuery;

@@ -218,3 +218,21 @@ pub async fn set_skill(
     txn.commit().await?;
     Ok(model)
 }
+
+pub async fn awards_of_services(
+    store: &Store,
+    services: &[i64],
+) -> AppResult<HashMap<i64, Vec<funding_award::Model>>> {
+    let rows = funding_award::Entity::find()
+        .filter(funding_award::Column::ServiceId.is_in(services.iter().copied()))
+        .order_by_asc(funding_award::Column::Id)
+        .all(store.db())
+        .await?;
+    let mut out: HashMap<i64, Vec<funding_award::Model>> = HashMap::new();
+    for row in rows {
+        if let Some(s) = row.service_id {
+            out.entry(s).or_default().push(row);
+        }
+    }
+    Ok(out)
+}

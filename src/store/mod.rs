@@ -5,6 +5,7 @@ pub mod areas;
 pub mod connect;
 pub mod entity;
 pub mod funding;
+pub mod funding_gaps;
 pub mod gateways;
 pub mod keys;
 pub mod metrics;

@@ -74,6 +74,14 @@ impl Dialect {
         }
     }
 
+    /// Date `expr` plus `n` days.
+    pub fn add_days(self, expr: &str, n: i64) -> String {
+        match self.0 {
+            DbBackend::Postgres => format!("(({expr}) + {n})"),
+            _ => format!("date({expr}, '{n:+} days')"),
+        }
+    }
+
     /// The larger of non-null values.
     pub fn greatest(self, args: &[&str]) -> String {
         match self.0 {

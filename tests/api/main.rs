@@ -1,6 +1,7 @@
 mod bad_input;
 mod capacity;
 mod demo;
+mod funding;
 mod helpers;
 mod metrics;
 mod n_plus_one;

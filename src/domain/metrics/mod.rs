@@ -6,6 +6,7 @@
 
 pub mod capacity;
 pub mod flow;
+pub mod funding;
 pub mod overview;
 pub mod rates;
 pub mod window;

@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod funding;
+pub mod funding_gap;
 pub mod organisation;
 pub mod overview;
 pub mod referral;
