@@ -161,7 +161,7 @@ impl FundingQuery {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| b.gap.gap_pence.cmp(&a.gap.gap_pence));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.gap.gap_pence));
         Ok(offset_page(page, rows))
     }
 }
