@@ -124,6 +124,17 @@ pub struct ServerSettings {
     #[arg(long, env = "HEADROOM_STALE_AFTER_DAYS", default_value_t = crate::domain::status::DEFAULT_STALE_AFTER_DAYS)]
     pub stale_after_days: i64,
 
+    /// Hourly rate, in pence, for valuing uncommissioned work when a query
+    /// states none. Default: the National Living Wage (21 and over) from
+    /// 1 April 2025, £12.21 (GOV.UK, "National Minimum Wage and National
+    /// Living Wage rates").
+    #[arg(
+        long,
+        env = "HEADROOM_DEFAULT_HOURLY_RATE_PENCE",
+        default_value_t = 1221
+    )]
+    pub default_hourly_rate_pence: i64,
+
     /// Development mode: GraphQL field suggestions in error messages.
     #[arg(long, env = "HEADROOM_DEVELOPMENT", default_value_t = false)]
     pub development: bool,
@@ -143,6 +154,7 @@ impl Default for ServerSettings {
             max_depth: 12,
             max_complexity: 10_000,
             stale_after_days: crate::domain::status::DEFAULT_STALE_AFTER_DAYS,
+            default_hourly_rate_pence: 1221,
             development: false,
             shutdown_grace: Duration::from_secs(10),
         }

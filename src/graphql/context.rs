@@ -14,6 +14,7 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 pub struct ResolverSettings {
     pub stale_after_days: i64,
+    pub default_hourly_rate_pence: i64,
 }
 
 /// Per request: who is asking, what day it is, and a fresh DataLoader (so

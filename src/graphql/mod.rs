@@ -54,6 +54,7 @@ pub fn build_schema(store: Store, settings: &ServerSettings) -> HeadroomSchema {
         .data(store)
         .data(ResolverSettings {
             stale_after_days: settings.stale_after_days,
+            default_hourly_rate_pence: settings.default_hourly_rate_pence,
         })
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)

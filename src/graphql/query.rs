@@ -30,6 +30,7 @@ pub struct QueryRoot(
     BrowseQuery,
     super::metrics::MetricsQuery,
     super::metrics::FundingQuery,
+    super::metrics::ContributionQuery,
 );
 
 #[derive(Default)]

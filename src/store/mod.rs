@@ -14,6 +14,7 @@ pub mod page;
 pub mod referrals;
 pub mod services;
 pub mod sql;
+pub mod uncommissioned;
 pub mod unmet_needs;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -173,3 +173,112 @@ async fn funding_gaps_equal_the_domain_definitions_by_service_organisation_and_a
         }
     }
 }
+
+async fn uncommissioned(
+    app: &TestApp,
+    period: &Value,
+    rate: Option<&str>,
+) -> BTreeMap<(String, String), (f64, i64, i64)> {
+    let mut out = BTreeMap::new();
+    let mut after: Option<String> = None;
+    loop {
+        let body = app
+            .gql(
+                &app.keys.commissioner,
+                "query ($period: WindowInput!, $rate: Pence, $after: String) {
+                    uncommissionedWork(period: $period, hourlyRate: $rate, first: 100, after: $after) {
+                      pageInfo { hasNextPage endCursor }
+                      edges { node { organisation { id } kind hours value hourlyRate } }
+                    } }",
+                json!({ "period": period, "rate": rate, "after": after }),
+            )
+            .await;
+        let conn = &data(&body)["uncommissionedWork"];
+        for e in conn["edges"].as_array().expect("edges") {
+            let n = &e["node"];
+            let id = headroom::graphql::ids::decode_as(
+                "id",
+                "Organisation",
+                &async_graphql_id(n["organisation"]["id"].as_str().expect("id")),
+            )
+            .expect("an organisation id");
+            out.insert(
+                (
+                    id.to_string(),
+                    n["kind"].as_str().expect("kind").to_lowercase(),
+                ),
+                (
+                    n["hours"].as_f64().expect("hours"),
+                    n["value"].as_str().expect("pence").parse().expect("pence"),
+                    n["hourlyRate"]
+                        .as_str()
+                        .expect("pence")
+                        .parse()
+                        .expect("pence"),
+                ),
+            );
+        }
+        if conn["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    out
+}
+
+fn async_graphql_id(s: &str) -> async_graphql::ID {
+    async_graphql::ID(s.to_owned())
+}
+
+#[tokio::test]
+async fn uncommissioned_work_is_prorated_into_the_period_and_valued_at_the_rate_shown() {
+    use headroom::domain::metrics::contribution::Uncommissioned;
+    use headroom::store::entity::contribution;
+
+    let app = spawn_demo_app(NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")).await;
+    let (from, to) = ("2026-04-10", "2026-06-20");
+    let period =
+        Window::parse(from.parse().expect("date"), to.parse().expect("date")).expect("window");
+    let mut terms: BTreeMap<(String, String), Vec<(i64, i64)>> = BTreeMap::new();
+    for c in contribution::Entity::find()
+        .all(app.store.db())
+        .await
+        .expect("contributions")
+    {
+        let days = (c.period_end - c.period_start).num_days() + 1;
+        let inside = period.overlap_days(
+            c.period_start,
+            Some(c.period_end + chrono::Duration::days(1)),
+        );
+        if inside > 0 {
+            terms
+                .entry((c.organisation_id.to_string(), c.kind.clone()))
+                .or_default()
+                .push((i64::from(c.minutes) * inside, days));
+        }
+    }
+    assert!(!terms.is_empty(), "the demo records uncommissioned work");
+    let json_period = json!({ "from": from, "to": to });
+    for (rate, asked) in [(1221, None), (1500, Some("1500"))] {
+        let got = uncommissioned(&app, &json_period, asked).await;
+        assert_eq!(got.len(), terms.len());
+        for (key, t) in &terms {
+            let want = Uncommissioned::of(t.clone(), rate);
+            let (hours, value, shown) = got[key];
+            assert!(
+                (hours - want.hours).abs() < 1e-9,
+                "{key:?}: {hours} hours, want {}",
+                want.hours
+            );
+            assert_eq!((value, shown), (want.value_pence, rate), "{key:?}");
+        }
+    }
+    let refused = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($period: WindowInput!) { uncommissionedWork(period: $period, hourlyRate: \"-5\") { totalCount } }",
+            json!({ "period": json_period }),
+        )
+        .await;
+    crate::helpers::assert_bad_input(&refused, "hourlyRate");
+}

@@ -5,6 +5,7 @@
 //! where the store's integer sums become rates.
 
 pub mod capacity;
+pub mod contribution;
 pub mod flow;
 pub mod funding;
 pub mod overview;

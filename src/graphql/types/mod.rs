@@ -8,6 +8,7 @@ pub mod organisation;
 pub mod overview;
 pub mod referral;
 pub mod service;
+pub mod uncommissioned;
 pub mod unmet_need;
 
 use async_graphql::dataloader::Loader;

@@ -1,43 +1,21 @@
-//! The commissioner's queries: load, headroom, waits and declines.
+//! `capacityOverview` and `capacityTrend`.
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, InputObject, Object, Result, ID};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::{Duration, Utc};
 
-use super::connection::{Conn, Page, TotalCount};
-use super::context::ContextExt;
-use std::collections::HashMap;
-
-use super::enums::{FundingGroupBy, NeedCode, OverviewGroupBy, OverviewSort};
-use super::ids::{self, decode_opt};
-use super::scalars::Date;
-use super::types::funding_gap::FundingGapRow;
-use super::types::overview::CapacityGroup;
+use super::{offset_page, WindowInput};
 use crate::domain::codes;
-use crate::domain::metrics::funding::{sum_fractions, FundingGap};
 use crate::domain::metrics::overview::{self, Measures, Sums};
 use crate::domain::metrics::Window;
-use crate::store::funding_gaps as funding_store;
+use crate::graphql::connection::{Conn, Page};
+use crate::graphql::context::ContextExt;
+use crate::graphql::enums::{NeedCode, OverviewGroupBy, OverviewSort};
+use crate::graphql::ids::decode_opt;
+use crate::graphql::types::overview::CapacityGroup;
 use crate::store::metrics::{self as store, OverviewQuery};
 
 #[derive(Default)]
 pub struct MetricsQuery;
-
-#[derive(Default)]
-pub struct FundingQuery;
-
-/// A half-open range of days: `from` is in it, `to` is the first day after.
-#[derive(InputObject, Clone, Copy)]
-pub struct WindowInput {
-    pub from: Date,
-    pub to: Date,
-}
-
-impl WindowInput {
-    pub fn parse(self) -> Result<Window, crate::error::AppError> {
-        Ok(Window::parse(self.from.0, self.to.0)?)
-    }
-}
 
 #[Object]
 impl MetricsQuery {
@@ -113,59 +91,6 @@ impl MetricsQuery {
     }
 }
 
-#[Object]
-impl FundingQuery {
-    /// The cost of the demand served (referrals started × unit cost)
-    /// against funding prorated to the period (and tariffs earned), per
-    /// group, most under-funded first. Grouped by service, only awards tied
-    /// to a service count; organisation-wide awards show from the
-    /// organisation level up.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
-    async fn funding_gaps(
-        &self,
-        ctx: &Context<'_>,
-        period: WindowInput,
-        #[graphql(desc = "Services and organisations in this ICB, local authority or ward.")]
-        area_id: Option<ID>,
-        #[graphql(desc = "ORGANISATION if left out.")] group_by: Option<FundingGroupBy>,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<Conn<FundingGapRow>> {
-        let page = Page::parse(first, after)?;
-        let period = period.parse()?;
-        let group_by = group_by.unwrap_or(FundingGroupBy::Organisation);
-        let q = funding_store::FundingQuery {
-            period,
-            area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
-            group_by: group_by.into(),
-        };
-        let (costs, terms) = funding_store::funding_gaps(ctx.store(), &q).await?;
-        let mut terms_by_key: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
-        for t in terms {
-            terms_by_key
-                .entry(t.key)
-                .or_default()
-                .push((t.numerator, t.days));
-        }
-        let mut rows: Vec<FundingGapRow> = costs
-            .into_iter()
-            .map(|c| {
-                let prorated = sum_fractions(terms_by_key.remove(&c.key).unwrap_or_default());
-                FundingGapRow {
-                    group_by,
-                    gap: FundingGap::of(c.cost_pence, &prorated, c.tariff_pence),
-                    key: c.key,
-                    period,
-                    started: c.started,
-                    tariff_pence: c.tariff_pence,
-                }
-            })
-            .collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.gap.gap_pence));
-        Ok(offset_page(page, rows))
-    }
-}
-
 /// Rows from the store, as the API shows them.
 fn to_groups(
     rows: Vec<store::OverviewRow>,
@@ -206,24 +131,4 @@ fn to_groups(
             })
         })
         .collect()
-}
-
-/// A page of rows already in memory and in order; cursors are offsets.
-fn offset_page<T: async_graphql::OutputType>(page: Page, rows: Vec<T>) -> Conn<T> {
-    let total = rows.len() as u64;
-    let start = page.after.map_or(0, |a| a as usize + 1);
-    let has_next = rows.len() > start + page.first;
-    let mut conn = Connection::with_additional_fields(
-        start > 0,
-        has_next,
-        TotalCount::new(move || async move { Ok(total) }),
-    );
-    conn.edges.extend(
-        rows.into_iter()
-            .enumerate()
-            .skip(start)
-            .take(page.first)
-            .map(|(i, g)| Edge::new(ids::encode("cursor", i as i64).0, g)),
-    );
-    conn
 }

@@ -1,0 +1,64 @@
+//! `uncommissionedWork`.
+
+use async_graphql::{Context, Object, Result, ID};
+
+use super::{offset_page, WindowInput};
+use crate::domain::metrics::contribution::{self, Uncommissioned};
+use crate::graphql::connection::{Conn, Page};
+use crate::graphql::context::ContextExt;
+use crate::graphql::ids::decode_opt;
+use crate::graphql::scalars::Pence;
+use crate::graphql::types::uncommissioned::UncommissionedRow;
+use crate::store::uncommissioned;
+
+#[derive(Default)]
+pub struct ContributionQuery;
+
+#[Object]
+impl ContributionQuery {
+    /// Hours of uncommissioned work (interpreting, accompanying, advocacy,
+    /// initiating referrals) by organisation and kind in a period, and their
+    /// value at the hourly rate given (or the configured default), most
+    /// valuable first. Every row shows the rate it used.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn uncommissioned_work(
+        &self,
+        ctx: &Context<'_>,
+        period: WindowInput,
+        #[graphql(desc = "Organisations based in this ICB, local authority or ward.")]
+        area_id: Option<ID>,
+        #[graphql(desc = "Pence an hour; the configured default if left out.")] hourly_rate: Option<
+            Pence,
+        >,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<UncommissionedRow>> {
+        let page = Page::parse(first, after)?;
+        let period = period.parse()?;
+        let rate = match hourly_rate {
+            Some(p) => contribution::hourly_rate("hourlyRate", p.0)?,
+            None => ctx.settings().default_hourly_rate_pence,
+        };
+        let area_id = decode_opt("areaId", "Area", area_id.as_ref())?;
+        let terms = uncommissioned::contribution_terms(ctx.store(), &period, area_id).await?;
+        let mut grouped: Vec<((i64, String), Vec<(i64, i64)>)> = Vec::new();
+        for t in terms {
+            let key = (t.organisation_id, t.kind);
+            match grouped.last_mut() {
+                Some((k, list)) if *k == key => list.push((t.numerator, t.days)),
+                _ => grouped.push((key, vec![(t.numerator, t.days)])),
+            }
+        }
+        let mut rows: Vec<UncommissionedRow> = grouped
+            .into_iter()
+            .map(|((organisation_id, kind), terms)| UncommissionedRow {
+                organisation_id,
+                kind,
+                period,
+                work: Uncommissioned::of(terms, rate),
+            })
+            .collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.work.value_pence));
+        Ok(offset_page(page, rows))
+    }
+}
