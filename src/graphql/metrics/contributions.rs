@@ -40,22 +40,14 @@ impl ContributionQuery {
             None => ctx.settings().default_hourly_rate_pence,
         };
         let area_id = decode_opt("areaId", "Area", area_id.as_ref())?;
-        let terms = uncommissioned::contribution_terms(ctx.store(), &period, area_id).await?;
-        let mut grouped: Vec<((i64, String), Vec<(i64, i64)>)> = Vec::new();
-        for t in terms {
-            let key = (t.organisation_id, t.kind);
-            match grouped.last_mut() {
-                Some((k, list)) if *k == key => list.push((t.numerator, t.days)),
-                _ => grouped.push((key, vec![(t.numerator, t.days)])),
-            }
-        }
-        let mut rows: Vec<UncommissionedRow> = grouped
+        let groups = uncommissioned::contribution_groups(ctx.store(), &period, area_id).await?;
+        let mut rows: Vec<UncommissionedRow> = groups
             .into_iter()
-            .map(|((organisation_id, kind), terms)| UncommissionedRow {
-                organisation_id,
-                kind,
+            .map(|g| UncommissionedRow {
+                organisation_id: g.organisation_id,
+                kind: g.kind,
                 period,
-                work: Uncommissioned::of(terms, rate),
+                work: Uncommissioned::of(g.terms, rate),
             })
             .collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.work.value_pence));
