@@ -19,9 +19,38 @@ pub struct ContributionTerm {
     pub numerator: i64,
 }
 
-/// Terms for every organisation (in `area_id`, by its ward) and kind with
-/// work inside the window.
-pub async fn contribution_terms(
+/// One organisation's work of one kind: its `(numerator, days)` terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContributionGroup {
+    pub organisation_id: i64,
+    pub kind: String,
+    pub terms: Vec<(i64, i64)>,
+}
+
+/// Every organisation (in `area_id`, by its ward) and kind with work inside
+/// the window, with its terms.
+pub async fn contribution_groups(
+    store: &Store,
+    window: &Window,
+    area_id: Option<i64>,
+) -> AppResult<Vec<ContributionGroup>> {
+    let mut out: Vec<ContributionGroup> = Vec::new();
+    for t in contribution_terms(store, window, area_id).await? {
+        match out.last_mut() {
+            Some(g) if g.organisation_id == t.organisation_id && g.kind == t.kind => {
+                g.terms.push((t.numerator, t.days));
+            }
+            _ => out.push(ContributionGroup {
+                organisation_id: t.organisation_id,
+                kind: t.kind,
+                terms: vec![(t.numerator, t.days)],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+async fn contribution_terms(
     store: &Store,
     window: &Window,
     area_id: Option<i64>,
