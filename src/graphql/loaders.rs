@@ -8,13 +8,14 @@ use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 
 use crate::domain::access::ReferralScope;
+use crate::domain::metrics::Window;
 use crate::error::AppError;
 use crate::store::entity::{
     area, capacity_version, contribution, funding_award, gateway, gp_practice, location,
     organisation, pcn, referral, referral_event, service, service_capability, service_status,
     skill, unmet_need,
 };
-use crate::store::{areas, funding, organisations, page, referrals, services, Store};
+use crate::store::{areas, funding, organisations, page, referrals, services, unmet_needs, Store};
 
 pub struct StoreLoader {
     store: Store,
@@ -103,3 +104,44 @@ loader!(SkillId => skill::Model, |s, ids, _t| page::find::<skill::Entity>(s, &id
 loader!(OrganisationSkills => Vec<skill::Model>, |s, ids, _t| funding::skills_of_organisations(s, &ids));
 loader!(UnmetNeedId => unmet_need::Model, |s, ids, _t| page::find::<unmet_need::Entity>(s, &ids));
 loader!(ServiceAwards => Vec<funding_award::Model>, |s, ids, _t| funding::awards_of_services(s, &ids));
+
+/// The evidence for a register entry over a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnmetNeedEvidence {
+    pub entry: i64,
+    pub window: Window,
+}
+
+impl Loader<UnmetNeedEvidence> for StoreLoader {
+    type Value = unmet_needs::Evidence;
+    type Error = Arc<AppError>;
+
+    async fn load(
+        &self,
+        keys: &[UnmetNeedEvidence],
+    ) -> LoadResult<UnmetNeedEvidence, unmet_needs::Evidence> {
+        // Usually one window for a whole page of entries: one statement each.
+        let mut windows: Vec<Window> = keys.iter().map(|k| k.window).collect();
+        windows.sort_by_key(|w| (w.from(), w.to()));
+        windows.dedup();
+        let mut out = HashMap::new();
+        for window in windows {
+            let ids: Vec<i64> = keys
+                .iter()
+                .filter(|k| k.window == window)
+                .map(|k| k.entry)
+                .collect();
+            let found = unmet_needs::evidence(&self.store, &ids, &window)
+                .await
+                .map_err(Arc::new)?;
+            for entry in ids {
+                let evidence = found.get(&entry).cloned().unwrap_or(unmet_needs::Evidence {
+                    unmet_need_id: entry,
+                    ..Default::default()
+                });
+                out.insert(UnmetNeedEvidence { entry, window }, evidence);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,6 +1,9 @@
 //! The unmet-needs register.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, Utc};
+use sea_orm::FromQueryResult;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
 };
@@ -130,4 +133,49 @@ pub async fn update_unmet_need(
     let model = active.update(&txn).await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// Declines that bear on a register entry: of referrals living in its area
+/// (ward, local authority or ICB) with its need, declined in the window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromQueryResult)]
+pub struct Evidence {
+    pub unmet_need_id: i64,
+    pub declined_capacity: i64,
+    pub declined_capability: i64,
+    /// Declines for the very capability the entry says is missing.
+    pub declined_missing_capability: i64,
+    pub referrals: i64,
+}
+
+pub async fn evidence(
+    store: &Store,
+    ids: &[i64],
+    window: &crate::domain::metrics::Window,
+) -> AppResult<HashMap<i64, Evidence>> {
+    let mut sql = super::sql::Sql::default();
+    let w0 = sql.param(window.from());
+    let w1 = sql.param(window.to());
+    sql.push(&format!(
+        "SELECT u.id AS unmet_need_id,
+                CAST(SUM(CASE WHEN ev.reason = 'capacity' THEN 1 ELSE 0 END) AS BIGINT) AS declined_capacity,
+                CAST(SUM(CASE WHEN ev.reason = 'capability' THEN 1 ELSE 0 END) AS BIGINT) AS declined_capability,
+                CAST(SUM(CASE WHEN ev.reason = 'capability' AND ev.capability_kind = u.capability_kind
+                              AND ev.capability_code = u.capability_code THEN 1 ELSE 0 END) AS BIGINT)
+                    AS declined_missing_capability,
+                CAST(COUNT(DISTINCT ev.referral_id) AS BIGINT) AS referrals
+         FROM unmet_need u
+         JOIN referral_event ev ON ev.to_state = 'declined' AND ev.reason IN ('capacity', 'capability')
+              AND ev.occurred_on >= {w0} AND ev.occurred_on < {w1}
+         JOIN referral r ON r.id = ev.referral_id
+         JOIN area w ON w.id = r.residence_ward_id
+         LEFT JOIN area la ON la.id = w.parent_id
+         WHERE (w.id = u.area_id OR la.id = u.area_id OR la.parent_id = u.area_id)
+           AND EXISTS (SELECT 1 FROM referral_need rn WHERE rn.referral_id = r.id AND rn.need_code = u.need_code)
+           AND u.id IN "
+    ));
+    sql.bind_list(ids).push(" GROUP BY u.id");
+    let rows = Evidence::find_by_statement(sql.build(store.backend()))
+        .all(store.db())
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.unmet_need_id, r)).collect())
 }

@@ -7,6 +7,7 @@ mod metrics;
 mod n_plus_one;
 mod pagination;
 mod records;
+mod register;
 mod roles;
 mod schema;
 mod services;

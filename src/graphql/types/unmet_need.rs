@@ -1,17 +1,33 @@
 //! The unmet-needs risk register.
 
-use async_graphql::{Context, Object, Result, ID};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Duration, Utc};
 
 use super::area::Area;
 use super::load;
+use super::overview::WindowInfo;
 use super::service::Capability;
 use crate::domain::codes;
+use crate::domain::metrics::Window;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{stored, NeedCode, UnmetNeedStatus};
 use crate::graphql::ids;
-use crate::graphql::loaders::AreaId;
+use crate::graphql::loaders::{AreaId, UnmetNeedEvidence};
+use crate::graphql::metrics::WindowInput;
 use crate::graphql::scalars::Date;
 use crate::store::entity::unmet_need;
+
+/// Declines that bear on a register entry, over a window.
+#[derive(SimpleObject)]
+pub struct UnmetNeedEvidenceCounts {
+    pub window: WindowInfo,
+    pub declined_for_capacity: i64,
+    pub declined_for_capability: i64,
+    /// Declines for the very capability the entry says is missing.
+    pub declined_for_missing_capability: i64,
+    /// Distinct referrals behind those declines.
+    pub referrals_declined: i64,
+}
 
 /// A need that no service meets in an area, on the risk register.
 #[derive(Clone)]
@@ -72,6 +88,39 @@ impl UnmetNeed {
 
     async fn status(&self) -> Result<UnmetNeedStatus> {
         Ok(stored(codes::UnmetNeedStatus::parse, &self.0.status)?.into())
+    }
+
+    /// Declines counted live: referrals living in the entry's area with its
+    /// need, declined for capacity or capability in the window (the last
+    /// 365 days if left out).
+    async fn decline_evidence(
+        &self,
+        ctx: &Context<'_>,
+        window: Option<WindowInput>,
+    ) -> Result<UnmetNeedEvidenceCounts> {
+        let window = match window {
+            Some(w) => w.parse()?,
+            None => Window::parse(
+                ctx.today() - Duration::days(364),
+                ctx.today() + Duration::days(1),
+            )?,
+        };
+        let found = load(
+            ctx,
+            UnmetNeedEvidence {
+                entry: self.0.id,
+                window,
+            },
+        )
+        .await?;
+        let e = found.unwrap_or_default();
+        Ok(UnmetNeedEvidenceCounts {
+            window: window.into(),
+            declined_for_capacity: e.declined_capacity,
+            declined_for_capability: e.declined_capability,
+            declined_for_missing_capability: e.declined_missing_capability,
+            referrals_declined: e.referrals,
+        })
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
