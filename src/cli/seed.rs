@@ -13,6 +13,8 @@ pub enum ScaleName {
     Demo,
     /// One local authority at full size: ~25k referrals a year.
     Borough,
+    /// England-shaped: 42 ICBs, 300 authorities, 60k services, ~1.3M referrals.
+    National,
 }
 
 impl ScaleName {
@@ -20,6 +22,7 @@ impl ScaleName {
         match self {
             ScaleName::Demo => Scale::demo(),
             ScaleName::Borough => Scale::borough(),
+            ScaleName::National => Scale::national(),
         }
     }
 }

@@ -15,13 +15,18 @@ use rand_chacha::ChaCha8Rng;
 use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 
 use crate::error::{AppError, AppResult};
-use crate::store::entity::organisation;
+use crate::store::entity::{area, organisation};
 use crate::store::Store;
+use plan::{Ids, Place};
+use sea_orm::ActiveValue::Set;
 use writer::Writer;
 
-/// How big a place to make.
+/// How big a place to make: how many ICBs and local authorities, and the
+/// size of each authority.
 #[derive(Debug, Clone)]
 pub struct Scale {
+    pub icbs: usize,
+    pub authorities: usize,
     pub wards: usize,
     pub pcns: usize,
     pub practices_per_pcn: usize,
@@ -35,6 +40,8 @@ impl Scale {
     /// organisations, 400 services, about 10,000 referrals a year.
     pub fn demo() -> Self {
         Self {
+            icbs: 1,
+            authorities: 1,
             wards: 20,
             pcns: 5,
             practices_per_pcn: 4,
@@ -47,12 +54,31 @@ impl Scale {
     /// One local authority at full size: about 25,000 referrals a year.
     pub fn borough() -> Self {
         Self {
+            icbs: 1,
+            authorities: 1,
             wards: 24,
             pcns: 7,
             practices_per_pcn: 5,
             organisations: 320,
             services: 900,
             referrals_per_week: 480.0,
+        }
+    }
+
+    /// England-shaped: 42 ICBs, 300 local authorities, about 6,900 wards,
+    /// 1,200 PCNs, 30,000 organisations, 60,000 services and 1.3 million
+    /// referrals a year (ONS and NHS England publish 42 ICBs and about 300
+    /// local authorities and 7,000 wards in England).
+    pub fn national() -> Self {
+        Self {
+            icbs: 42,
+            authorities: 300,
+            wards: 23,
+            pcns: 4,
+            practices_per_pcn: 5,
+            organisations: 100,
+            services: 200,
+            referrals_per_week: 84.0,
         }
     }
 }
@@ -87,7 +113,9 @@ pub async fn is_empty(store: &Store) -> AppResult<bool> {
     Ok(organisation::Entity::find().count(store.db()).await? == 0)
 }
 
-/// Fills an empty database, in one transaction: all of it or none.
+/// Fills an empty database, in one transaction: all of it or none. Each
+/// local authority is planned, simulated and written in turn, so memory
+/// stays that of one authority whatever the scale.
 pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary> {
     if !is_empty(store).await? {
         return Err(AppError::Conflict(
@@ -95,60 +123,43 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         ));
     }
     let started = Instant::now();
+    let scale = &options.scale;
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let start = options.as_of - Duration::days(364);
-    let b = plan::plan(&mut rng, &options.scale, start, options.as_of);
-    let r = simulate::simulate(&mut rng, &b, start, options.as_of);
-    let mut summary = SeedSummary {
-        organisations: b.organisations.len(),
-        services: b.services.len(),
-        referrals: r.referrals.len(),
-        events: r.events.len(),
-        ..Default::default()
-    };
-    let total = [
-        b.areas.len(),
-        b.pcns.len(),
-        b.practices.len(),
-        b.organisations.len(),
-        b.locations.len(),
-        b.gateways.len(),
-        b.services.len(),
-        b.service_needs.len(),
-        b.service_capabilities.len(),
-        b.capacity_versions.len(),
-        b.statuses.len(),
-        b.awards.len(),
-        b.contributions.len(),
-        b.skills.len(),
-        b.unmet_needs.len(),
-        r.referrals.len(),
-        r.needs.len(),
-        r.events.len(),
-    ]
-    .iter()
-    .sum::<usize>() as u64;
+    let mut ids = Ids::default();
+    let mut summary = SeedSummary::default();
 
     let txn = store.db().begin().await?;
-    let w = Writer::new(&txn, total, options.show_progress);
-    w.insert("areas", b.areas).await?;
-    w.insert("PCNs", b.pcns).await?;
-    w.insert("GP practices", b.practices).await?;
-    w.insert("organisations", b.organisations).await?;
-    w.insert("locations", b.locations).await?;
-    w.insert("gateways", b.gateways).await?;
-    w.insert("services", b.services).await?;
-    w.insert("service needs", b.service_needs).await?;
-    w.insert("capabilities", b.service_capabilities).await?;
-    w.insert("capacity versions", b.capacity_versions).await?;
-    w.insert("status reports", b.statuses).await?;
-    w.insert("funding awards", b.awards).await?;
-    w.insert("contributions", b.contributions).await?;
-    w.insert("skills", b.skills).await?;
-    w.insert("unmet needs", b.unmet_needs).await?;
-    w.insert("referrals", r.referrals).await?;
-    w.insert("referral needs", r.needs).await?;
-    w.insert("referral events", r.events).await?;
+    let mut w = Writer::new(&txn, scale.authorities as u64, options.show_progress);
+    let (frame, places) = frame(scale, &mut ids);
+    w.insert(frame).await?;
+    for place in &places {
+        let b = plan::plan(&mut rng, scale, place, &mut ids, start, options.as_of);
+        let r = simulate::simulate(&mut rng, &b, &mut ids, start, options.as_of);
+        summary.organisations += b.organisations.len();
+        summary.services += b.services.len();
+        summary.referrals += r.referrals.len();
+        summary.events += r.events.len();
+        w.insert(b.areas).await?;
+        w.insert(b.pcns).await?;
+        w.insert(b.practices).await?;
+        w.insert(b.organisations).await?;
+        w.insert(b.locations).await?;
+        w.insert(b.gateways).await?;
+        w.insert(b.services).await?;
+        w.insert(b.service_needs).await?;
+        w.insert(b.service_capabilities).await?;
+        w.insert(b.capacity_versions).await?;
+        w.insert(b.statuses).await?;
+        w.insert(b.awards).await?;
+        w.insert(b.contributions).await?;
+        w.insert(b.skills).await?;
+        w.insert(b.unmet_needs).await?;
+        w.insert(r.referrals).await?;
+        w.insert(r.needs).await?;
+        w.insert(r.events).await?;
+        w.place_done(&place.name);
+    }
     w.reset_sequences(&[
         "area",
         "pcn",
@@ -157,19 +168,63 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         "location",
         "gateway",
         "service",
-        "capacity_version",
-        "service_status",
-        "funding_award",
-        "contribution",
-        "skill",
-        "unmet_need",
         "referral",
         "referral_event",
     ])
     .await?;
+    summary.rows = w.rows();
     w.finish();
     txn.commit().await?;
-    summary.rows = total;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The ICBs and local authorities, and where each authority sits. An
+/// authority's ICB is the one whose share of authorities it falls in.
+fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::ActiveModel>, Vec<Place>) {
+    let mut rows = Vec::new();
+    let mut icbs = Vec::new();
+    for i in 0..scale.icbs {
+        let id = plan::next(&mut ids.area);
+        icbs.push(id);
+        rows.push(area::ActiveModel {
+            id: Set(id),
+            code: Set(format!("E54{:06}", 900_001 + i)),
+            name: Set(names::icb_name(i)),
+            kind: Set("icb".into()),
+            parent_id: Set(None),
+            latitude: Set(None),
+            longitude: Set(None),
+        });
+    }
+    let mut places = Vec::new();
+    for j in 0..scale.authorities {
+        let id = plan::next(&mut ids.area);
+        let icb_id = icbs[j * scale.icbs / scale.authorities];
+        // The demo borough sits in the Thames estuary; the rest spread over
+        // a grid roughly the size of England.
+        let centre = if j == 0 {
+            (51.52, -0.03)
+        } else {
+            (50.6 + (j / 20) as f64 * 0.27, -4.5 + (j % 20) as f64 * 0.3)
+        };
+        let name = names::authority_name(j);
+        rows.push(area::ActiveModel {
+            id: Set(id),
+            code: Set(format!("E06{:06}", 900_001 + j)),
+            name: Set(name.clone()),
+            kind: Set("local_authority".into()),
+            parent_id: Set(Some(icb_id)),
+            latitude: Set(Some(centre.0)),
+            longitude: Set(Some(centre.1)),
+        });
+        places.push(Place {
+            icb_id,
+            la_id: id,
+            name,
+            centre,
+            prefix_ward_names: scale.authorities > 1,
+        });
+    }
+    (rows, places)
 }

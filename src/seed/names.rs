@@ -379,3 +379,49 @@ pub const FUNDERS: &[(&str, &str)] = &[
     ("Riverside Health Trust Charity", "GB-CHC-9990002"),
     ("Neighbourhood Lottery Fund", "GB-COH-99900003"),
 ];
+
+/// Invented local authority names: the demo's first, then first and last
+/// halves combined.
+pub fn authority_name(i: usize) -> String {
+    const FIRST: &[&str] = &[
+        "East", "West", "North", "South", "Ash", "Oak", "Elm", "Thorn", "Kings", "Queens", "Mill",
+        "Stone", "Bright", "Marsh", "Fern", "Holly", "Alder", "Wood", "Moor", "Clay", "Salt",
+        "Chester", "Bran", "Croft", "Lang",
+    ];
+    const LAST: &[&str] = &[
+        "brook", "ford", "ton", "ham", "bury", "field", "wick", "stead", "well", "leigh", "worth",
+        "dale",
+    ];
+    if i == 0 {
+        return "Eastbrook".to_owned();
+    }
+    let first = FIRST[i % FIRST.len()];
+    let last = LAST[(i / FIRST.len()) % LAST.len()];
+    let round = i / (FIRST.len() * LAST.len());
+    if round == 0 {
+        format!("{first}{last}")
+    } else {
+        format!("{first}{last} {}", round + 1)
+    }
+}
+
+/// Invented ICB names.
+pub fn icb_name(i: usize) -> String {
+    const PARTS: &[&str] = &[
+        "North Thames",
+        "South Downs",
+        "Severn Vale",
+        "Pennine",
+        "Fenland",
+        "Wessex",
+        "Mercia",
+        "Humber Estuary",
+        "Cumbrian Fells",
+        "Solent",
+    ];
+    let base = PARTS[i % PARTS.len()];
+    match i / PARTS.len() {
+        0 => format!("{base} ICB"),
+        n => format!("{base} {} ICB", n + 1),
+    }
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ActiveValue::Set;
+use sea_orm::ActiveValue::{NotSet, Set};
 
 use super::names::{self, COMMUNITIES};
 use super::Scale;
@@ -21,6 +21,7 @@ pub fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
 /// What the referral simulation needs to know of a service.
 pub struct ServiceSim {
     pub id: i64,
+    pub organisation_id: i64,
     pub ward_index: usize,
     pub needs: Vec<&'static str>,
     pub languages: Vec<&'static str>,
@@ -82,76 +83,103 @@ pub struct Borough {
     pub skills: Vec<skill::ActiveModel>,
     pub unmet_needs: Vec<unmet_need::ActiveModel>,
     pub wards: Vec<WardInfo>,
+    pub pcn_ids: Vec<i64>,
     pub service_sims: Vec<ServiceSim>,
     pub gateway_sims: Vec<GatewaySim>,
 }
 
-/// The borough's centre: an invented point in the Thames estuary area.
-const CENTRE: (f64, f64) = (51.52, -0.03);
+/// Where a borough sits: its local authority (already created), that
+/// authority's ICB, its name and its centre.
+pub struct Place {
+    pub icb_id: i64,
+    pub la_id: i64,
+    pub name: String,
+    pub centre: (f64, f64),
+    /// Prefix ward names with the place's (where many places share stems).
+    pub prefix_ward_names: bool,
+}
 
-pub fn plan(rng: &mut ChaCha8Rng, scale: &Scale, start: NaiveDate, as_of: NaiveDate) -> Borough {
+/// The last id used in each table whose ids other rows refer to (or whose
+/// order matters): places take ids in turn, so a whole country is written
+/// without asking the database for any. Other tables let the database
+/// number their rows.
+#[derive(Debug, Default)]
+pub struct Ids {
+    pub area: i64,
+    pub pcn: i64,
+    pub practice: i64,
+    pub organisation: i64,
+    pub location: i64,
+    pub gateway: i64,
+    pub service: i64,
+    pub award: i64,
+    pub referral: i64,
+    pub event: i64,
+}
+
+pub fn next(counter: &mut i64) -> i64 {
+    *counter += 1;
+    *counter
+}
+
+pub fn plan(
+    rng: &mut ChaCha8Rng,
+    scale: &Scale,
+    place: &Place,
+    ids: &mut Ids,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) -> Borough {
     let mut b = Borough::default();
     let created = at(start, 9, 0);
-    geography(rng, scale, &mut b);
-    gateways(scale, &mut b, created);
-    organisations(rng, scale, &mut b, start, as_of);
-    funding(rng, &mut b, start, as_of);
+    geography(rng, scale, place, ids, &mut b);
+    gateways(scale, place, ids, &mut b, created);
+    organisations(rng, scale, ids, &mut b, start, as_of);
+    funding(rng, ids, &mut b, start, as_of);
     unmet_needs(&mut b, as_of);
     b
 }
 
-fn geography(rng: &mut ChaCha8Rng, scale: &Scale, b: &mut Borough) {
-    b.areas.push(area::ActiveModel {
-        id: Set(1),
-        code: Set("E54000099".into()),
-        name: Set("North Thames ICB".into()),
-        kind: Set("icb".into()),
-        parent_id: Set(None),
-        latitude: Set(Some(CENTRE.0)),
-        longitude: Set(Some(CENTRE.1)),
-    });
-    b.areas.push(area::ActiveModel {
-        id: Set(2),
-        code: Set("E09000099".into()),
-        name: Set("Eastbrook".into()),
-        kind: Set("local_authority".into()),
-        parent_id: Set(Some(1)),
-        latitude: Set(Some(CENTRE.0)),
-        longitude: Set(Some(CENTRE.1)),
-    });
+fn geography(rng: &mut ChaCha8Rng, scale: &Scale, place: &Place, ids: &mut Ids, b: &mut Borough) {
     for i in 0..scale.wards {
-        let id = 3 + i as i64;
-        let name = names::WARD_STEMS[i % names::WARD_STEMS.len()].to_owned();
+        let id = next(&mut ids.area);
+        let stem = names::WARD_STEMS[i % names::WARD_STEMS.len()];
+        let name = if place.prefix_ward_names || i >= names::WARD_STEMS.len() {
+            format!("{} {stem}", place.name)
+        } else {
+            stem.to_owned()
+        };
         // Wards sit on a rough grid about a kilometre apart.
         let (row, col) = ((i / 5) as f64, (i % 5) as f64);
-        let lat = CENTRE.0 + (row - 2.0) * 0.009 + rng.random_range(-0.002..0.002);
-        let lon = CENTRE.1 + (col - 2.0) * 0.014 + rng.random_range(-0.003..0.003);
+        let lat = place.centre.0 + (row - 2.0) * 0.009 + rng.random_range(-0.002..0.002);
+        let lon = place.centre.1 + (col - 2.0) * 0.014 + rng.random_range(-0.003..0.003);
         b.areas.push(area::ActiveModel {
             id: Set(id),
-            code: Set(format!("E05{:06}", 900_001 + i)),
+            code: Set(format!("E05{:06}", 900_000 + id)),
             name: Set(name.clone()),
             kind: Set("ward".into()),
-            parent_id: Set(Some(2)),
+            parent_id: Set(Some(place.la_id)),
             latitude: Set(Some(lat)),
             longitude: Set(Some(lon)),
         });
         b.wards.push(WardInfo { id, name });
     }
-    let mut practice = 0;
     for p in 0..scale.pcns {
-        let pcn_id = 1 + p as i64;
+        let pcn_id = next(&mut ids.pcn);
+        b.pcn_ids.push(pcn_id);
         b.pcns.push(pcn::ActiveModel {
             id: Set(pcn_id),
-            code: Set(format!("U{:05}", 99_001 + p)),
-            name: Set(pcn_name(p)),
-            icb_id: Set(1),
+            code: Set(format!("U{:05}", 90_000 + pcn_id)),
+            name: Set(pcn_name(&place.name, p)),
+            icb_id: Set(place.icb_id),
         });
-        for _ in 0..scale.practices_per_pcn {
-            practice += 1;
-            let ward = pcn_wards(scale, p)[practice % pcn_wards(scale, p).len()];
+        let wards = pcn_wards(scale, p);
+        for k in 0..scale.practices_per_pcn {
+            let practice = next(&mut ids.practice);
+            let ward = wards[k % wards.len()];
             b.practices.push(gp_practice::ActiveModel {
-                id: Set(practice as i64),
-                code: Set(format!("Z{:05}", 99_000 + practice)),
+                id: Set(practice),
+                code: Set(format!("Z{:05}", 10_000 + practice)),
                 name: Set(format!("{} Medical Practice", b.wards[ward].name)),
                 pcn_id: Set(pcn_id),
                 ward_id: Set(b.wards[ward].id),
@@ -166,9 +194,9 @@ fn pcn_wards(scale: &Scale, pcn: usize) -> Vec<usize> {
     (pcn * per..((pcn + 1) * per).min(scale.wards)).collect()
 }
 
-fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
+fn gateways(scale: &Scale, place: &Place, ids: &mut Ids, b: &mut Borough, created: DateTime<Utc>) {
     let all_wards: Vec<usize> = (0..scale.wards).collect();
-    let mut id = 0;
+    let la_id = place.la_id;
     let mut add = |b: &mut Borough,
                    kind: &str,
                    code: &'static str,
@@ -176,13 +204,13 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
                    pcn: Option<i64>,
                    per_week: f64,
                    wards: Vec<usize>| {
-        id += 1;
+        let id = next(&mut ids.gateway);
         b.gateways.push(gateway::ActiveModel {
             id: Set(id),
             kind: Set(kind.into()),
             name: Set(name),
             pcn_id: Set(pcn),
-            area_id: Set(if pcn.is_none() { Some(2) } else { None }),
+            area_id: Set(if pcn.is_none() { Some(la_id) } else { None }),
             host_organisation_id: Set(None),
             created_at: Set(created),
         });
@@ -194,13 +222,17 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
         });
     };
     for p in 0..scale.pcns {
-        let name = format!("Social prescribing link workers, {}", pcn_name(p));
+        let name = format!(
+            "Social prescribing link workers, {}",
+            pcn_name(&place.name, p)
+        );
+        let pcn = Some(b.pcn_ids[p]);
         add(
             b,
             "social_prescribing",
             "SP",
             name,
-            Some(1 + p as i64),
+            pcn,
             scale.referrals_per_week * 0.6 / scale.pcns as f64,
             pcn_wards(scale, p),
         );
@@ -209,7 +241,7 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
         b,
         "local_area_coordination",
         "LAC",
-        "Eastbrook Local Area Co-ordination".into(),
+        format!("{} Local Area Co-ordination", place.name),
         None,
         scale.referrals_per_week * 0.12,
         all_wards.clone(),
@@ -218,7 +250,7 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
         b,
         "community_health_champions",
         "CHC",
-        "Community Health Champions".into(),
+        format!("{} Community Health Champions", place.name),
         None,
         scale.referrals_per_week * 0.1,
         all_wards.clone(),
@@ -227,7 +259,7 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
         b,
         "health_trainers",
         "HT",
-        "Eastbrook Health Trainers".into(),
+        format!("{} Health Trainers", place.name),
         None,
         scale.referrals_per_week * 0.08,
         all_wards.clone(),
@@ -236,16 +268,16 @@ fn gateways(scale: &Scale, b: &mut Borough, created: DateTime<Utc>) {
         b,
         "self_referral",
         "SELF",
-        "Self-referral".into(),
+        format!("Self-referral, {}", place.name),
         None,
         scale.referrals_per_week * 0.1,
         all_wards,
     );
 }
 
-fn pcn_name(p: usize) -> String {
+fn pcn_name(place: &str, p: usize) -> String {
     format!(
-        "Eastbrook {} PCN",
+        "{place} {} PCN",
         [
             "North",
             "South",
@@ -262,12 +294,11 @@ fn pcn_name(p: usize) -> String {
 fn organisations(
     rng: &mut ChaCha8Rng,
     scale: &Scale,
+    ids: &mut Ids,
     b: &mut Borough,
     start: NaiveDate,
     as_of: NaiveDate,
 ) {
-    let mut service_id = 0_i64;
-    let mut location_id = 0_i64;
     let created = at(start, 9, 0);
     // Every organisation runs at least one service; the rest go to a random
     // few, so some run many.
@@ -277,7 +308,7 @@ fn organisations(
     }
     let mut used_names = std::collections::HashSet::new();
     for (o, services) in counts.into_iter().enumerate() {
-        let org_id = 1 + o as i64;
+        let org_id = next(&mut ids.organisation);
         let ward = rng.random_range(0..scale.wards);
         let community = if rng.random_bool(0.35) {
             COMMUNITIES.choose(rng)
@@ -329,7 +360,7 @@ fn organisations(
             ward_id: Set(Some(b.wards[ward].id)),
             created_at: Set(created),
         });
-        location_id += 1;
+        let location_id = next(&mut ids.location);
         let venue_kind = if faith.is_some() {
             "place_of_worship"
         } else {
@@ -356,7 +387,7 @@ fn organisations(
             created_at: Set(created),
         });
         for _ in 0..services {
-            service_id += 1;
+            let service_id = next(&mut ids.service);
             service(
                 rng,
                 b,
@@ -467,7 +498,7 @@ fn service(
     }
     for (n, (from, value)) in capacity.iter().enumerate() {
         b.capacity_versions.push(capacity_version::ActiveModel {
-            id: Set(b.capacity_versions.len() as i64 + 1),
+            id: NotSet,
             service_id: Set(id),
             valid_from: Set(*from),
             places_per_week: Set((!template.caseload).then_some(*value)),
@@ -486,7 +517,7 @@ fn service(
                        confirmed: DateTime<Utc>,
                        note: Option<&str>| {
         b.statuses.push(service_status::ActiveModel {
-            id: Set(b.statuses.len() as i64 + 1),
+            id: NotSet,
             service_id: Set(id),
             status: Set(status.into()),
             valid_from: Set(from),
@@ -534,6 +565,7 @@ fn service(
     let episode_weeks = if template.caseload { (6, 20) } else { (4, 12) };
     b.service_sims.push(ServiceSim {
         id,
+        organisation_id: org_id,
         ward_index: ward,
         needs: template.needs.to_vec(),
         languages,
@@ -550,7 +582,7 @@ fn skills(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, as_of: NaiveDate) 
     let n = rng.random_range(1..=4);
     for skill in all.choose_multiple(rng, n) {
         b.skills.push(skill::ActiveModel {
-            id: Set(b.skills.len() as i64 + 1),
+            id: NotSet,
             organisation_id: Set(org_id),
             skill: Set(skill.as_str().into()),
             volunteers: Set(rng.random_range(0..25)),
@@ -580,7 +612,7 @@ fn contributions(
         for kind in kinds.choose_multiple(rng, n) {
             let hours = rng.random_range(2.0..45.0_f64);
             b.contributions.push(contribution::ActiveModel {
-                id: Set(b.contributions.len() as i64 + 1),
+                id: NotSet,
                 organisation_id: Set(org_id),
                 service_id: Set(None),
                 kind: Set((*kind).into()),
@@ -596,19 +628,24 @@ fn contributions(
     }
 }
 
-fn funding(rng: &mut ChaCha8Rng, b: &mut Borough, start: NaiveDate, as_of: NaiveDate) {
+fn funding(
+    rng: &mut ChaCha8Rng,
+    ids: &mut Ids,
+    b: &mut Borough,
+    start: NaiveDate,
+    as_of: NaiveDate,
+) {
     let orgs = b.organisations.len();
-    let mut n = 0;
     for o in 0..orgs {
-        let org_id = 1 + o as i64;
+        let org_id = *b.organisations[o].id.as_ref();
         let services: Vec<i64> = b
             .service_sims
             .iter()
-            .filter(|s| b.services[(s.id - 1) as usize].organisation_id.as_ref() == &org_id)
+            .filter(|s| s.organisation_id == org_id)
             .map(|s| s.id)
             .collect();
         for _ in 0..rng.random_range(0..=3) {
-            n += 1;
+            let n = next(&mut ids.award);
             let (funder, funder_id) = names::FUNDERS.choose(rng).copied().expect("funders");
             let kind = *[
                 "grant",
@@ -640,8 +677,8 @@ fn funding(rng: &mut ChaCha8Rng, b: &mut Borough, start: NaiveDate, as_of: Naive
                 None
             };
             b.awards.push(funding_award::ActiveModel {
-                id: Set(n),
-                identifier: Set(format!("360G-EBK-DEMO-{n:05}")),
+                id: NotSet,
+                identifier: Set(format!("360G-HEADROOM-SYN-{n:07}")),
                 title: Set(format!(
                     "{} for {}",
                     match kind {
@@ -695,7 +732,7 @@ fn unmet_needs(b: &mut Borough, as_of: NaiveDate) {
         let ward = &b.wards[*ward % b.wards.len()];
         let created = at(as_of - Duration::days(40 + 10 * i as i64), 10, 0);
         b.unmet_needs.push(unmet_need::ActiveModel {
-            id: Set(1 + i as i64),
+            id: NotSet,
             area_id: Set(ward.id),
             need_code: Set((*need).into()),
             capability_kind: Set(cap.map(|c| c.0.to_owned())),

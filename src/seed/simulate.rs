@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use sea_orm::ActiveValue::Set;
 
 use super::names;
-use super::plan::{at, Borough, ServiceSim};
+use super::plan::{at, next, Borough, Ids, ServiceSim};
 use crate::domain::referral::ReferralState::{self, *};
 use crate::store::entity::{referral, referral_event, referral_need};
 
@@ -166,6 +166,7 @@ fn later(rng: &mut ChaCha8Rng, from: DateTime<Utc>, min_days: i64, max_days: i64
 pub fn simulate(
     rng: &mut ChaCha8Rng,
     b: &Borough,
+    ids: &mut Ids,
     start: NaiveDate,
     as_of: NaiveDate,
 ) -> Referrals {
@@ -182,13 +183,11 @@ pub fn simulate(
             by_need.entry(n).or_default().push(i);
         }
     }
-    let mut next_event_id = 0_i64;
     let weeks = (as_of - start).num_days() / 7;
     for week in 0..weeks {
         for g in &b.gateway_sims {
             let n = (g.per_week * rng.random_range(0.75..1.25)).round() as usize;
             for _ in 0..n {
-                let id = out.referrals.len() as i64 + 1;
                 let received = at(
                     start + Duration::days(week * 7 + rng.random_range(0..5)),
                     rng.random_range(9..17),
@@ -197,6 +196,7 @@ pub fn simulate(
                 if received >= as_of_time {
                     continue;
                 }
+                let id = next(&mut ids.referral);
                 let ward = *g.wards.choose(rng).expect("gateway wards");
                 let language = names::LANGUAGES[lang_dist.sample(rng)].0;
                 let mut needs = vec![NEEDS[need_dist.sample(rng)].0];
@@ -217,7 +217,7 @@ pub fn simulate(
                     state: None,
                     as_of: as_of_time,
                     events: &mut out.events,
-                    next_event_id: &mut next_event_id,
+                    next_event_id: &mut ids.event,
                     last: received,
                     count: 0,
                 };

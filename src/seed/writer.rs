@@ -1,6 +1,8 @@
 //! Writes generated rows in multi-row INSERTs, table by table in foreign-key
-//! order, with a progress bar; on PostgreSQL, moves each id sequence past
-//! the ids the seed chose.
+//! order, counting rows and showing progress place by place; on PostgreSQL,
+//! moves each id sequence past the ids the seed chose.
+
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
@@ -17,31 +19,42 @@ const MAX_ROWS_PER_STATEMENT: usize = 1_000;
 pub struct Writer<'a> {
     txn: &'a DatabaseTransaction,
     progress: ProgressBar,
+    rows: u64,
+    started: Instant,
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(txn: &'a DatabaseTransaction, total_rows: u64, show: bool) -> Self {
+    /// A writer whose progress counts `places` (local authorities).
+    pub fn new(txn: &'a DatabaseTransaction, places: u64, show: bool) -> Self {
         let progress = if show {
-            ProgressBar::new(total_rows)
+            ProgressBar::new(places)
         } else {
             ProgressBar::hidden()
         };
         progress.set_style(
             ProgressStyle::with_template(
-                "{spinner} {msg:<22} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, eta {eta}",
+                "{spinner} [{bar:30}] {pos}/{len} areas  {msg}  eta {eta}",
             )
             .expect("a valid progress template")
             .progress_chars("=> "),
         );
-        Self { txn, progress }
+        Self {
+            txn,
+            progress,
+            rows: 0,
+            started: Instant::now(),
+        }
     }
 
-    pub async fn insert<A>(&self, table: &str, rows: Vec<A>) -> AppResult<()>
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    pub async fn insert<A>(&mut self, rows: Vec<A>) -> AppResult<()>
     where
         A: ActiveModelTrait + Send,
         <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
-        self.progress.set_message(table.to_owned());
         let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
         let chunk = (MAX_BOUND_VALUES / columns).clamp(1, MAX_ROWS_PER_STATEMENT);
         let mut rows = rows.into_iter().peekable();
@@ -51,9 +64,19 @@ impl<'a> Writer<'a> {
             <A::Entity as EntityTrait>::insert_many(batch)
                 .exec_without_returning(self.txn)
                 .await?;
-            self.progress.inc(n);
+            self.rows += n;
         }
         Ok(())
+    }
+
+    /// One more place written.
+    pub fn place_done(&mut self, name: &str) {
+        let per_second = self.rows as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+        self.progress.set_message(format!(
+            "{} rows, {per_second:.0} rows/s, last {name}",
+            self.rows
+        ));
+        self.progress.inc(1);
     }
 
     /// On PostgreSQL, explicit ids leave the sequence behind; move it on.
