@@ -307,7 +307,7 @@ fn organisations(
         counts[rng.random_range(0..scale.organisations)] += 1;
     }
     let mut used_names = std::collections::HashSet::new();
-    for (o, services) in counts.into_iter().enumerate() {
+    for services in counts {
         let org_id = next(&mut ids.organisation);
         let ward = rng.random_range(0..scale.wards);
         let community = if rng.random_bool(0.35) {
@@ -341,9 +341,9 @@ fn organisations(
             }
         };
         let name = unique_name(&mut used_names, name, &b.wards[ward].name);
-        let charity = matches!(kind, "charity" | "cio").then(|| format!("{}", 1_190_000 + o));
+        let charity = matches!(kind, "charity" | "cio").then(|| format!("{}", 1_190_000 + org_id));
         let company =
-            matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + o));
+            matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + org_id));
         let identifier = match (&charity, &company) {
             (Some(c), _) => Some(format!("GB-CHC-{c}")),
             (_, Some(c)) => Some(format!("GB-COH-{c}")),
