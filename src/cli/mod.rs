@@ -1,6 +1,7 @@
 //! The command line: one subcommand per job, each in its own module with its
 //! options and `run()`.
 
+mod bench;
 mod keys;
 mod migrate;
 mod schema;
@@ -47,6 +48,8 @@ pub enum Command {
     Keys(keys::Args),
     /// Print the GraphQL schema (SDL).
     Schema(schema::Args),
+    /// Time each dashboard query through HTTP and as raw SQL.
+    Bench(bench::Args),
 }
 
 pub async fn main(cli: Cli) -> ExitCode {
@@ -57,6 +60,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Seed(args) => seed::run(args).await,
         Command::Keys(args) => keys::run(args).await,
         Command::Schema(args) => schema::run(args),
+        Command::Bench(args) => bench::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

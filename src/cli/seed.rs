@@ -18,7 +18,7 @@ pub enum ScaleName {
 }
 
 impl ScaleName {
-    fn scale(self) -> Scale {
+    pub fn scale(self) -> Scale {
         match self {
             ScaleName::Demo => Scale::demo(),
             ScaleName::Borough => Scale::borough(),

@@ -342,8 +342,8 @@ fn organisations(
         };
         let name = unique_name(&mut used_names, name, &b.wards[ward].name);
         let charity = matches!(kind, "charity" | "cio").then(|| format!("{}", 1_190_000 + org_id));
-        let company =
-            matches!(kind, "cic" | "social_enterprise").then(|| format!("{:08}", 12_900_000 + org_id));
+        let company = matches!(kind, "cic" | "social_enterprise")
+            .then(|| format!("{:08}", 12_900_000 + org_id));
         let identifier = match (&charity, &company) {
             (Some(c), _) => Some(format!("GB-CHC-{c}")),
             (_, Some(c)) => Some(format!("GB-COH-{c}")),

@@ -128,3 +128,12 @@ pub async fn require_area<C: sea_orm::ConnectionTrait>(db: &C, id: i64) -> AppRe
         .await?
         .ok_or_else(|| crate::error::AppError::not_found("area", id))
 }
+
+/// The first area of a kind ("icb", "local_authority", "ward"), if any.
+pub async fn first_of_kind(store: &Store, kind: &str) -> AppResult<Option<area::Model>> {
+    Ok(area::Entity::find()
+        .filter(area::Column::Kind.eq(kind))
+        .order_by_asc(area::Column::Id)
+        .one(store.db())
+        .await?)
+}

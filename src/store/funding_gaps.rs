@@ -2,7 +2,7 @@
 //! tariffs earned, and the prorated awards as exact integer numerators over
 //! each award length (the domain adds the fractions and rounds once).
 
-use sea_orm::FromQueryResult;
+use sea_orm::{FromQueryResult, Statement};
 
 use super::metrics::GroupBy;
 use super::sql::{Dialect, Sql};
@@ -44,14 +44,22 @@ pub async fn funding_gaps(
     store: &Store,
     q: &FundingQuery,
 ) -> AppResult<(Vec<CostRow>, Vec<ProratedTerm>)> {
-    let d = Dialect(store.backend());
-    let costs = CostRow::find_by_statement(costs_sql(d, q)?.build(store.backend()))
-        .all(store.db())
-        .await?;
-    let terms = ProratedTerm::find_by_statement(prorated_sql(d, q)?.build(store.backend()))
+    let [costs, terms] = funding_statements(store, q)?;
+    let costs = CostRow::find_by_statement(costs).all(store.db()).await?;
+    let terms = ProratedTerm::find_by_statement(terms)
         .all(store.db())
         .await?;
     Ok((costs, terms))
+}
+
+/// The two statements behind `funding_gaps`: costs and tariffs, then
+/// prorated terms.
+pub fn funding_statements(store: &Store, q: &FundingQuery) -> AppResult<[Statement; 2]> {
+    let d = Dialect(store.backend());
+    Ok([
+        costs_sql(d, q)?.build(store.backend()),
+        prorated_sql(d, q)?.build(store.backend()),
+    ])
 }
 
 /// Where services and organisations sit, and the group keys of each.

@@ -5,7 +5,7 @@
 //! database.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{FromQueryResult, Value};
+use sea_orm::{FromQueryResult, Statement, Value};
 
 use super::sql::{Dialect, Sql};
 use super::Store;
@@ -85,8 +85,14 @@ pub struct OverviewRow {
 /// The measures for every group in scope and every window, in window and
 /// key order.
 pub async fn overview(store: &Store, q: &OverviewQuery) -> AppResult<Vec<OverviewRow>> {
-    let stmt = overview_sql(Dialect(store.backend()), q).build(store.backend());
-    Ok(OverviewRow::find_by_statement(stmt).all(store.db()).await?)
+    Ok(OverviewRow::find_by_statement(overview_statement(store, q))
+        .all(store.db())
+        .await?)
+}
+
+/// The one statement behind `overview`, for running or explaining it as is.
+pub fn overview_statement(store: &Store, q: &OverviewQuery) -> Statement {
+    overview_sql(Dialect(store.backend()), q).build(store.backend())
 }
 
 fn group_key(by: GroupBy) -> &'static str {
@@ -354,4 +360,17 @@ mod tests {
         assert_eq!(Percentile::Median.rank(5), (5 + 1) / 2);
         assert_eq!(Percentile::P90.rank(11), (9 * 11 + 9) / 10);
     }
+}
+
+/// The last day with a referral event: "today" for seeded data.
+pub async fn data_as_of(store: &Store) -> AppResult<Option<NaiveDate>> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    Ok(super::entity::referral_event::Entity::find()
+        .select_only()
+        .column(super::entity::referral_event::Column::OccurredOn)
+        .order_by_desc(super::entity::referral_event::Column::OccurredOn)
+        .limit(1)
+        .into_tuple::<NaiveDate>()
+        .one(store.db())
+        .await?)
 }

@@ -4,6 +4,7 @@
 pub mod areas;
 pub mod connect;
 pub mod entity;
+pub mod explain;
 pub mod funding;
 pub mod funding_gaps;
 pub mod gateways;
@@ -62,5 +63,16 @@ impl Store {
 
     pub async fn ping(&self) -> AppResult<()> {
         Ok(self.db.ping().await?)
+    }
+}
+
+impl Store {
+    /// Refreshes the planner's statistics after a bulk load.
+    pub async fn analyze(&self) -> AppResult<()> {
+        use sea_orm::{ConnectionTrait, Statement};
+        self.db
+            .execute(Statement::from_string(self.backend(), "ANALYZE"))
+            .await?;
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! minutes recorded prorated into a window, as integer terms
 //! `Σ minutes × days inside` per contribution length.
 
-use sea_orm::FromQueryResult;
+use sea_orm::{FromQueryResult, Statement};
 
 use super::sql::{Dialect, Sql};
 use super::Store;
@@ -55,6 +55,15 @@ async fn contribution_terms(
     window: &Window,
     area_id: Option<i64>,
 ) -> AppResult<Vec<ContributionTerm>> {
+    Ok(
+        ContributionTerm::find_by_statement(contribution_statement(store, window, area_id))
+            .all(store.db())
+            .await?,
+    )
+}
+
+/// The statement behind `contribution_groups`.
+pub fn contribution_statement(store: &Store, window: &Window, area_id: Option<i64>) -> Statement {
     let d = Dialect(store.backend());
     let mut sql = Sql::default();
     let w0 = sql.param(window.from());
@@ -80,9 +89,5 @@ async fn contribution_terms(
          GROUP BY c.organisation_id, c.kind, {days}
          ORDER BY c.organisation_id, c.kind, 3"
     ));
-    Ok(
-        ContributionTerm::find_by_statement(sql.build(store.backend()))
-            .all(store.db())
-            .await?,
-    )
+    sql.build(store.backend())
 }

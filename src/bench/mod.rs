@@ -1,0 +1,173 @@
+//! The benchmark: each dashboard query through the real HTTP `/graphql`
+//! endpoint of an in-process server, many times, beside the same aggregate
+//! run directly as SQL. It prints figures; it asserts nothing.
+
+mod cases;
+mod stats;
+
+use std::time::{Duration, Instant};
+
+use chrono::Duration as Days;
+use serde_json::Value;
+
+use crate::config::ServerSettings;
+use crate::domain::codes::Role;
+use crate::error::{AppError, AppResult};
+use crate::seed::{self, Scale, SeedOptions};
+use crate::startup::App;
+use crate::store::{areas, explain, keys, metrics, Store};
+pub use stats::Stats;
+
+pub struct BenchOptions {
+    /// The scale to seed when the database is empty.
+    pub scale: Scale,
+    pub iterations: usize,
+    pub show_progress: bool,
+}
+
+/// One query's figures.
+pub struct CaseReport {
+    pub name: String,
+    pub rows: usize,
+    pub graphql: Stats,
+    pub raw: Stats,
+    pub rows_scanned: Option<u64>,
+}
+
+pub struct Report {
+    pub backend: String,
+    pub seeded: Option<seed::SeedSummary>,
+    pub cases: Vec<CaseReport>,
+    pub peak_rss_mb: Option<f64>,
+}
+
+pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
+    let seeded = if seed::is_empty(&store).await? {
+        let as_of = chrono::Utc::now().date_naive();
+        let s = seed::seed(
+            &store,
+            &SeedOptions {
+                scale: options.scale.clone(),
+                seed: 42,
+                as_of,
+                show_progress: options.show_progress,
+            },
+        )
+        .await?;
+        Some(s)
+    } else {
+        None
+    };
+    store.analyze().await?;
+    let as_of = metrics::data_as_of(&store)
+        .await?
+        .ok_or_else(|| AppError::Conflict("the database holds no referrals to measure".into()))?;
+    let icb = areas::first_of_kind(&store, "icb").await?;
+    let authority = areas::first_of_kind(&store, "local_authority").await?;
+    let (Some(icb), Some(authority)) = (icb, authority) else {
+        return Err(AppError::Conflict(
+            "the database holds no ICB and local authority".into(),
+        ));
+    };
+
+    let settings = ServerSettings {
+        bind: "127.0.0.1:0".parse().expect("a valid address"),
+        max_complexity: 1_000_000,
+        request_timeout: Duration::from_secs(120),
+        ..ServerSettings::default()
+    };
+    let app = App::build(store.clone(), settings)
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot start the server: {e}")))?;
+    let url = format!("http://127.0.0.1:{}/graphql", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let key = keys::issue(&store, Role::Admin, "bench", None, None).await?;
+    let client = reqwest::Client::new();
+
+    let window =
+        crate::domain::metrics::Window::parse(as_of - Days::days(364), as_of + Days::days(1))?;
+    let mut reports = Vec::new();
+    for case in cases::all(&store, window, icb.id, authority.id) {
+        let mut graphql = Vec::with_capacity(options.iterations);
+        let mut rows = 0;
+        for i in 0..=options.iterations {
+            let started = Instant::now();
+            let body: Value = client
+                .post(&url)
+                .bearer_auth(&key)
+                .json(&serde_json::json!({ "query": case.query, "variables": case.variables }))
+                .send()
+                .await
+                .map_err(|e| AppError::Internal(format!("bench request failed: {e}")))?
+                .json()
+                .await
+                .map_err(|e| AppError::Internal(format!("bench response unreadable: {e}")))?;
+            let elapsed = started.elapsed();
+            if let Some(errors) = body.get("errors") {
+                return Err(AppError::Internal(format!(
+                    "{} failed: {errors}",
+                    case.name
+                )));
+            }
+            rows = cases::count_rows(&body);
+            // The first run warms caches and is not counted.
+            if i > 0 {
+                graphql.push(elapsed);
+            }
+        }
+        let mut raw = Vec::with_capacity(options.iterations);
+        for i in 0..=options.iterations {
+            let started = Instant::now();
+            case.run_raw(&store).await?;
+            if i > 0 {
+                raw.push(started.elapsed());
+            }
+        }
+        let rows_scanned = explain::rows_scanned(&store, &case.statements[0]).await?;
+        reports.push(CaseReport {
+            name: case.name.clone(),
+            rows,
+            graphql: Stats::of(graphql),
+            raw: Stats::of(raw),
+            rows_scanned,
+        });
+    }
+    keys::revoke_named(&store, "bench").await?;
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(Report {
+        backend: format!("{:?}", store.backend()),
+        seeded,
+        cases: reports,
+        peak_rss_mb: stats::peak_rss_mb(),
+    })
+}
+
+impl Report {
+    /// The figures as a Markdown table.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "{} | peak RSS {}\n\n| query | rows | GraphQL p50 / p95 / max ms | SQL p50 / p95 / max ms | p95 GraphQL ÷ SQL | rows scanned |\n|---|---:|---|---|---:|---:|\n",
+            self.backend,
+            self.peak_rss_mb
+                .map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB")),
+        );
+        for c in &self.cases {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {:.2} (+{:.1} ms) | {} |\n",
+                c.name,
+                c.rows,
+                c.graphql,
+                c.raw,
+                c.graphql.p95_ms / c.raw.p95_ms.max(1e-9),
+                c.graphql.p95_ms - c.raw.p95_ms,
+                c.rows_scanned
+                    .map_or_else(|| "n/a".to_owned(), |n| n.to_string()),
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,52 @@
+//! `headroom bench`: seed (or reuse) a database, then time each dashboard
+//! query through HTTP and as raw SQL, and print the figures.
+
+use crate::bench::{self, BenchOptions};
+use crate::config::DatabaseSettings;
+use crate::error::AppResult;
+use crate::seed::Scale;
+use crate::store::connect;
+
+use super::seed::ScaleName;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+
+    /// What to seed if the database is empty (a seeded one is reused).
+    #[arg(long, value_enum, default_value = "borough")]
+    pub scale: ScaleName,
+
+    /// Timed runs of each query (after one warm-up run).
+    #[arg(long, default_value_t = 30)]
+    pub iterations: usize,
+}
+
+pub async fn run(args: Args) -> AppResult<()> {
+    let store = connect::connect(&args.database).await?;
+    connect::migrate(&store).await?;
+    let scale: Scale = args.scale.scale();
+    println!(
+        "Benchmarking {} ({} timed runs per query)…",
+        args.database.url.redacted(),
+        args.iterations
+    );
+    let report = bench::run(
+        store,
+        &BenchOptions {
+            scale,
+            iterations: args.iterations.max(1),
+            show_progress: true,
+        },
+    )
+    .await?;
+    if let Some(s) = &report.seeded {
+        println!(
+            "seeded {} organisations, {} services, {} referrals, {} events: {} rows in {:.1} s ({:.0} rows/s)",
+            s.organisations, s.services, s.referrals, s.events, s.rows, s.seconds, s.rows_per_second()
+        );
+    }
+    println!("\n{}", report.table());
+    Ok(())
+}
