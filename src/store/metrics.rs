@@ -347,6 +347,19 @@ fn percentile_rank_sql(p: Percentile, n: &str) -> String {
     }
 }
 
+/// The last day with a referral event: "today" for seeded data.
+pub async fn data_as_of(store: &Store) -> AppResult<Option<NaiveDate>> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    Ok(super::entity::referral_event::Entity::find()
+        .select_only()
+        .column(super::entity::referral_event::Column::OccurredOn)
+        .order_by_desc(super::entity::referral_event::Column::OccurredOn)
+        .limit(1)
+        .into_tuple::<NaiveDate>()
+        .one(store.db())
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,17 +373,4 @@ mod tests {
         assert_eq!(Percentile::Median.rank(5), (5 + 1) / 2);
         assert_eq!(Percentile::P90.rank(11), (9 * 11 + 9) / 10);
     }
-}
-
-/// The last day with a referral event: "today" for seeded data.
-pub async fn data_as_of(store: &Store) -> AppResult<Option<NaiveDate>> {
-    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
-    Ok(super::entity::referral_event::Entity::find()
-        .select_only()
-        .column(super::entity::referral_event::Column::OccurredOn)
-        .order_by_desc(super::entity::referral_event::Column::OccurredOn)
-        .limit(1)
-        .into_tuple::<NaiveDate>()
-        .one(store.db())
-        .await?)
 }
