@@ -190,8 +190,7 @@ fn geography(rng: &mut ChaCha8Rng, scale: &Scale, place: &Place, ids: &mut Ids, 
 
 /// The wards a PCN's practices serve: a contiguous slice of the borough.
 fn pcn_wards(scale: &Scale, pcn: usize) -> Vec<usize> {
-    let per = scale.wards.div_ceil(scale.pcns);
-    (pcn * per..((pcn + 1) * per).min(scale.wards)).collect()
+    (pcn * scale.wards / scale.pcns..(pcn + 1) * scale.wards / scale.pcns).collect()
 }
 
 fn gateways(scale: &Scale, place: &Place, ids: &mut Ids, b: &mut Borough, created: DateTime<Utc>) {
@@ -768,5 +767,24 @@ fn unique_name(used: &mut std::collections::HashSet<String>, name: String, ward:
             return numbered;
         }
         n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pcn_serves_some_wards_and_every_ward_has_a_pcn() {
+        for scale in [Scale::demo(), Scale::borough(), Scale::national()] {
+            let mut covered: Vec<usize> =
+                (0..scale.pcns).flat_map(|p| pcn_wards(&scale, p)).collect();
+            assert!(
+                (0..scale.pcns).all(|p| !pcn_wards(&scale, p).is_empty()),
+                "{scale:?}"
+            );
+            covered.sort_unstable();
+            assert_eq!(covered, (0..scale.wards).collect::<Vec<_>>(), "{scale:?}");
+        }
     }
 }

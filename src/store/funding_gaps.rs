@@ -162,8 +162,6 @@ fn costs_sql(d: Dialect, q: &FundingQuery) -> AppResult<Sql> {
     let awards = awards_cte(d, q, &mut sql);
     let cost_key = key(q.group_by, "g");
     let award_key = key(q.group_by, "aw").replace("aw.service_id", "aw.g_service");
-    let from = d.greatest(&["aw.ps", &p0]);
-    let to = d.least(&["aw.pe", &p1]);
     sql.push(&format!(
         "WITH {places},
         {awards},
@@ -178,18 +176,22 @@ fn costs_sql(d: Dialect, q: &FundingQuery) -> AppResult<Sql> {
             FROM started st JOIN sscope g ON g.service_id = st.service_id
             GROUP BY {cost_key}
         ),
+        started_days AS (
+            SELECT e.service_id, s.organisation_id, e.occurred_on FROM referral_event e
+            JOIN service s ON s.id = e.service_id
+            WHERE e.to_state = 'started' AND e.occurred_on >= {p0} AND e.occurred_on < {p1}
+        ),
         tariff AS (
-            SELECT {award_key} AS gkey, SUM(aw.tariff_pence * (
-                SELECT COUNT(*) FROM referral_event e
-                WHERE e.to_state = 'started' AND e.occurred_on >= {from} AND e.occurred_on < {to}
-                  AND (e.service_id = aw.service_id OR (aw.service_id IS NULL AND e.service_id IN
-                      (SELECT s.id FROM service s WHERE s.organisation_id = aw.recipient_organisation_id)))
-            )) AS paid
-            FROM aw WHERE aw.kind = 'per_referral_tariff' AND aw.tariff_pence IS NOT NULL
+            SELECT {award_key} AS gkey, SUM(aw.tariff_pence) AS paid
+            FROM aw JOIN started_days sd
+              ON (sd.service_id = aw.service_id
+                  OR (aw.service_id IS NULL AND sd.organisation_id = aw.recipient_organisation_id))
+             AND sd.occurred_on >= aw.ps AND sd.occurred_on < aw.pe
+            WHERE aw.kind = 'per_referral_tariff' AND aw.tariff_pence IS NOT NULL
             GROUP BY {award_key}
         ),
-        prorated AS (SELECT DISTINCT {award_key} AS gkey FROM aw WHERE aw.kind <> 'per_referral_tariff'),
-        keys AS (SELECT gkey FROM cost UNION SELECT gkey FROM tariff UNION SELECT gkey FROM prorated)
+        awarded AS (SELECT DISTINCT {award_key} AS gkey FROM aw),
+        keys AS (SELECT gkey FROM cost UNION SELECT gkey FROM tariff UNION SELECT gkey FROM awarded)
         SELECT k.gkey AS key,
                CAST(COALESCE(c.started, 0) AS BIGINT) AS started,
                CAST(COALESCE(c.cost, 0) AS BIGINT) AS cost_pence,

@@ -160,13 +160,6 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ""
     };
     let key = group_key(q.group_by);
-    let ends_after = |state_list: &str, alias: &str| {
-        format!(
-            "(SELECT MIN(x.occurred_on) FROM referral_event x WHERE x.referral_id = {alias}.referral_id \
-             AND x.to_state IN ({state_list}) AND (x.occurred_at > {alias}.occurred_at \
-             OR (x.occurred_at = {alias}.occurred_at AND x.id > {alias}.id)))"
-        )
-    };
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
     let wait_days = d.days("fa.first_on", "st.s");
     let median_rank = percentile_rank_sql(Percentile::Median, "n");
@@ -191,6 +184,8 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                    COALESCE(cv.places_per_week, 0) AS p, COALESCE(cv.caseload_max, 0) AS k
             FROM capacity_version cv WHERE cv.service_id IN (SELECT service_id FROM scope)
         ),
+        -- Materialized: otherwise SQLite re-runs this window for every
+        -- capacity version it is joined to.
         stat AS (
             SELECT ss.service_id, ss.status, ss.valid_from AS f,
                    LEAD(ss.valid_from) OVER (PARTITION BY ss.service_id ORDER BY ss.valid_from, ss.id) AS t
@@ -200,9 +195,10 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             SELECT wk.i, c.service_id, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
             FROM cap c CROSS JOIN wk GROUP BY wk.i, c.service_id
         ),
+        closed AS MATERIALIZED (SELECT service_id, f, t FROM stat WHERE status IN ('paused', 'closed')),
         svc_closed AS (
             SELECT wk.i, c.service_id, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
-            FROM cap c JOIN stat x ON x.service_id = c.service_id AND x.status IN ('paused', 'closed')
+            FROM closed x JOIN cap c ON c.service_id = x.service_id
             CROSS JOIN wk
             GROUP BY wk.i, c.service_id
         ),
@@ -227,21 +223,28 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             ) r WHERE rn = 1 AND occurred_on >= {start}
         ),
         starts AS (
-            SELECT ev.id, ev.referral_id, ev.service_id, ev.occurred_on AS s, ev.occurred_at
+            SELECT ev.id, ev.referral_id, ev.service_id, ev.occurred_on AS s
             FROM ev WHERE ev.to_state = 'started'
         ),
         act AS (
-            SELECT st.service_id, st.s, {active_end} AS t FROM starts st
+            SELECT service_id, s, t FROM (
+                SELECT ev.service_id, ev.to_state, ev.occurred_on AS s,
+                       LEAD(ev.occurred_on) OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS t
+                FROM ev WHERE ev.to_state IN ('started', 'completed', 'did_not_attend', 'withdrawn')
+            ) r WHERE to_state = 'started'
         ),
         wl AS (
-            SELECT ev.service_id, ev.occurred_on AS s, {waiting_end} AS t
-            FROM ev WHERE ev.to_state = 'wait_listed'
+            SELECT service_id, s, t FROM (
+                SELECT ev.service_id, ev.to_state, ev.occurred_on AS s,
+                       LEAD(ev.occurred_on) OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS t
+                FROM ev WHERE ev.to_state IN ('wait_listed', 'accepted', 'started', 'declined', 'withdrawn')
+            ) r WHERE to_state = 'wait_listed'
         ),
         first_answer AS (
-            SELECT x.referral_id, MIN(x.occurred_on) AS first_on FROM referral_event x
-            WHERE x.to_state IN ('accepted', 'wait_listed')
-              AND x.referral_id IN (SELECT referral_id FROM starts WHERE s >= {start})
-            GROUP BY x.referral_id
+            SELECT st.referral_id, MIN(x.occurred_on) AS first_on
+            FROM starts st JOIN referral_event x ON x.referral_id = st.referral_id
+            WHERE st.s >= {start} AND x.to_state IN ('accepted', 'wait_listed')
+            GROUP BY st.referral_id
         ),
         waits AS (
             SELECT st.service_id, st.s, {wait_days} AS w
@@ -262,23 +265,26 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             LEFT JOIN now_status ns ON ns.service_id = g.service_id
             GROUP BY wk.i, g.gkey
         ),
-        g_dem AS (
-            SELECT wk.i, g.gkey, COUNT(*) AS n
-            FROM dem JOIN wk ON {dem_in_week} JOIN grp g ON g.service_id = dem.service_id
-            GROUP BY wk.i, g.gkey
+        s_dem AS (
+            SELECT wk.i, dem.service_id, COUNT(*) AS n
+            FROM dem JOIN wk ON {dem_in_week} GROUP BY wk.i, dem.service_id
         ),
-        g_act AS (
-            SELECT wk.i, g.gkey, SUM({ov_a}) AS n
+        g_dem AS (SELECT d.i, g.gkey, SUM(d.n) AS n FROM s_dem d JOIN grp g ON g.service_id = d.service_id GROUP BY d.i, g.gkey),
+        s_act AS (
+            SELECT wk.i, a.service_id, SUM({ov_a}) AS n
             FROM act a JOIN wk ON a.s < wk.w1 AND (a.t IS NULL OR a.t > wk.w0)
-            JOIN grp g ON g.service_id = a.service_id
-            GROUP BY wk.i, g.gkey
+            GROUP BY wk.i, a.service_id
         ),
-        g_wl AS (
-            SELECT wk.i, g.gkey, SUM({ov_w}) AS n,
+        g_act AS (SELECT a.i, g.gkey, SUM(a.n) AS n FROM s_act a JOIN grp g ON g.service_id = a.service_id GROUP BY a.i, g.gkey),
+        s_wl AS (
+            SELECT wk.i, wl.service_id, SUM({ov_w}) AS n,
                    SUM(CASE WHEN wl.s <= wk.lastday AND (wl.t IS NULL OR wl.t > wk.lastday) THEN 1 ELSE 0 END) AS at_end
             FROM wl JOIN wk ON wl.s < wk.w1 AND (wl.t IS NULL OR wl.t > wk.w0)
-            JOIN grp g ON g.service_id = wl.service_id
-            GROUP BY wk.i, g.gkey
+            GROUP BY wk.i, wl.service_id
+        ),
+        g_wl AS (
+            SELECT w.i, g.gkey, SUM(w.n) AS n, SUM(w.at_end) AS at_end
+            FROM s_wl w JOIN grp g ON g.service_id = w.service_id GROUP BY w.i, g.gkey
         ),
         g_ans AS (
             SELECT wk.i, g.gkey, COUNT(DISTINCT ev.referral_id) AS n,
@@ -329,8 +335,6 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
         ov_a = ov(&["a.s"], &["a.t"]),
         ov_w = ov(&["wl.s"], &["wl.t"]),
-        active_end = ends_after("'completed', 'did_not_attend', 'withdrawn'", "st"),
-        waiting_end = ends_after("'accepted', 'started', 'declined', 'withdrawn'", "ev"),
         dem_in_week = in_week("dem.occurred_on"),
         ev_in_week = in_week("ev.occurred_on"),
         wait_in_week = in_week("wt.s"),
