@@ -26,6 +26,9 @@ pub enum AppError {
     /// The request ran past its time limit; nothing was changed.
     #[error("the request took longer than {0} seconds and was stopped; nothing was changed")]
     Timeout(u64),
+    /// The database stopped a statement that ran past its time limit.
+    #[error("the database stopped a statement that ran past its time limit; nothing was changed")]
+    StatementTimeout,
     /// No database connection came free in time; safe to retry.
     #[error("the service is busy; try again in a moment")]
     Busy,
@@ -44,7 +47,7 @@ impl AppError {
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Conflict(_) => "CONFLICT",
-            AppError::Timeout(_) => "TIMEOUT",
+            AppError::Timeout(_) | AppError::StatementTimeout => "TIMEOUT",
             AppError::Busy => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -75,7 +78,7 @@ impl From<DbErr> for AppError {
             return AppError::Busy;
         }
         if lower.contains("statement timeout") || lower.contains("canceling statement") {
-            return AppError::Timeout(0);
+            return AppError::StatementTimeout;
         }
         tracing::error!(error = %text, "database error");
         AppError::Internal(text)

@@ -25,13 +25,14 @@ pub struct BenchOptions {
     pub show_progress: bool,
 }
 
-/// One query's figures.
+/// One query's figures, or why there are none.
 pub struct CaseReport {
     pub name: String,
     pub rows: usize,
     pub graphql: Stats,
     pub raw: Stats,
     pub rows_scanned: Option<u64>,
+    pub failed: Option<String>,
 }
 
 pub struct Report {
@@ -91,49 +92,19 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         crate::domain::metrics::Window::parse(as_of - Days::days(364), as_of + Days::days(1))?;
     let mut reports = Vec::new();
     for case in cases::all(&store, window, icb.id, authority.id) {
-        let mut graphql = Vec::with_capacity(options.iterations);
-        let mut rows = 0;
-        for i in 0..=options.iterations {
-            let started = Instant::now();
-            let body: Value = client
-                .post(&url)
-                .bearer_auth(&key)
-                .json(&serde_json::json!({ "query": case.query, "variables": case.variables }))
-                .send()
-                .await
-                .map_err(|e| AppError::Internal(format!("bench request failed: {e}")))?
-                .json()
-                .await
-                .map_err(|e| AppError::Internal(format!("bench response unreadable: {e}")))?;
-            let elapsed = started.elapsed();
-            if let Some(errors) = body.get("errors") {
-                return Err(AppError::Internal(format!(
-                    "{} failed: {errors}",
-                    case.name
-                )));
-            }
-            rows = cases::count_rows(&body);
-            // The first run warms caches and is not counted.
-            if i > 0 {
-                graphql.push(elapsed);
-            }
-        }
-        let mut raw = Vec::with_capacity(options.iterations);
-        for i in 0..=options.iterations {
-            let started = Instant::now();
-            case.run_raw(&store).await?;
-            if i > 0 {
-                raw.push(started.elapsed());
-            }
-        }
-        let rows_scanned = explain::rows_scanned(&store, &case.statements[0]).await?;
-        reports.push(CaseReport {
-            name: case.name.clone(),
-            rows,
-            graphql: Stats::of(graphql),
-            raw: Stats::of(raw),
-            rows_scanned,
-        });
+        let report = match time_case(&store, &client, &url, &key, &case, options.iterations).await {
+            Ok(report) => report,
+            // A query past its time limit is a finding, not the end of the run.
+            Err(e) => CaseReport {
+                name: case.name.clone(),
+                rows: 0,
+                graphql: Stats::of(Vec::new()),
+                raw: Stats::of(Vec::new()),
+                rows_scanned: None,
+                failed: Some(e.to_string()),
+            },
+        };
+        reports.push(report);
     }
     keys::revoke_named(&store, "bench").await?;
     let _ = stop.send(());
@@ -143,6 +114,56 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         seeded,
         cases: reports,
         peak_rss_mb: stats::peak_rss_mb(),
+    })
+}
+
+async fn time_case(
+    store: &Store,
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    case: &cases::Case,
+    iterations: usize,
+) -> AppResult<CaseReport> {
+    let mut graphql = Vec::with_capacity(iterations);
+    let mut rows = 0;
+    for i in 0..=iterations {
+        let started = Instant::now();
+        let body: Value = client
+            .post(url)
+            .bearer_auth(key)
+            .json(&serde_json::json!({ "query": case.query, "variables": case.variables }))
+            .send()
+            .await
+            .map_err(|e| AppError::Internal(format!("bench request failed: {e}")))?
+            .json()
+            .await
+            .map_err(|e| AppError::Internal(format!("bench response unreadable: {e}")))?;
+        let elapsed = started.elapsed();
+        if let Some(errors) = body.get("errors") {
+            return Err(AppError::Internal(format!("{errors}")));
+        }
+        rows = cases::count_rows(&body);
+        // The first run warms caches and is not counted.
+        if i > 0 {
+            graphql.push(elapsed);
+        }
+    }
+    let mut raw = Vec::with_capacity(iterations);
+    for i in 0..=iterations {
+        let started = Instant::now();
+        case.run_raw(store).await?;
+        if i > 0 {
+            raw.push(started.elapsed());
+        }
+    }
+    Ok(CaseReport {
+        name: case.name.clone(),
+        rows,
+        graphql: Stats::of(graphql),
+        raw: Stats::of(raw),
+        rows_scanned: explain::rows_scanned(store, &case.statements[0]).await?,
+        failed: None,
     })
 }
 
@@ -156,6 +177,10 @@ impl Report {
                 .map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB")),
         );
         for c in &self.cases {
+            if let Some(why) = &c.failed {
+                out.push_str(&format!("| {} | — | failed: {why} | | | |\n", c.name));
+                continue;
+            }
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {:.2} (+{:.1} ms) | {} |\n",
                 c.name,
