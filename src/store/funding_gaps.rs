@@ -180,6 +180,8 @@ fn costs_sql(d: Dialect, q: &FundingQuery) -> AppResult<Sql> {
             SELECT e.service_id, s.organisation_id, e.occurred_on FROM referral_event e
             JOIN service s ON s.id = e.service_id
             WHERE e.to_state = 'started' AND e.occurred_on >= {p0} AND e.occurred_on < {p1}
+              AND s.organisation_id IN (
+                  SELECT recipient_organisation_id FROM aw WHERE aw.kind = 'per_referral_tariff')
         ),
         tariff AS (
             SELECT {award_key} AS gkey, SUM(aw.tariff_pence) AS paid
