@@ -12,7 +12,7 @@ use num_traits::Zero;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use crate::helpers::{data, spawn_demo_app, TestApp};
+use crate::helpers::{spawn_demo_app, TestApp};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum By {
@@ -103,23 +103,21 @@ async fn from_api(
     period: &Value,
     by: &str,
 ) -> BTreeMap<String, (i64, i64, i64, i64, i64)> {
-    let mut out = BTreeMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let body = app
-            .gql(
-                &app.keys.commissioner,
-                "query ($period: WindowInput!, $by: FundingGroupBy, $after: String) {
-                    fundingGaps(period: $period, groupBy: $by, first: 100, after: $after) {
-                      pageInfo { hasNextPage endCursor }
-                      edges { node { key referralsStarted costOfDemand tariffsEarned funding gap underFunded } }
-                    } }",
-                json!({ "period": period, "by": by, "after": after }),
-            )
-            .await;
-        let conn = &data(&body)["fundingGaps"];
-        for e in conn["edges"].as_array().expect("edges") {
-            let n = &e["node"];
+    let nodes = app
+        .all_nodes(
+            &app.keys.commissioner,
+            "query ($period: WindowInput!, $by: FundingGroupBy, $after: String) {
+                fundingGaps(period: $period, groupBy: $by, first: 100, after: $after) {
+                  pageInfo { hasNextPage endCursor }
+                  edges { node { key referralsStarted costOfDemand tariffsEarned funding gap underFunded } }
+                } }",
+            json!({ "period": period, "by": by }),
+            "fundingGaps",
+        )
+        .await;
+    nodes
+        .iter()
+        .map(|n| {
             let pence = |f: &str| {
                 n[f].as_str()
                     .expect("pence as a string")
@@ -127,7 +125,7 @@ async fn from_api(
                     .expect("pence")
             };
             assert_eq!(n["underFunded"], pence("gap") > 0);
-            out.insert(
+            (
                 n["key"].as_str().expect("key").to_owned(),
                 (
                     n["referralsStarted"].as_i64().expect("count"),
@@ -136,14 +134,9 @@ async fn from_api(
                     pence("funding"),
                     pence("gap"),
                 ),
-            );
-        }
-        if conn["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -179,51 +172,41 @@ async fn uncommissioned(
     period: &Value,
     rate: Option<&str>,
 ) -> BTreeMap<(String, String), (f64, i64, i64)> {
-    let mut out = BTreeMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let body = app
-            .gql(
-                &app.keys.commissioner,
-                "query ($period: WindowInput!, $rate: Pence, $after: String) {
-                    uncommissionedWork(period: $period, hourlyRate: $rate, first: 100, after: $after) {
-                      pageInfo { hasNextPage endCursor }
-                      edges { node { organisation { id } kind hours value hourlyRate } }
-                    } }",
-                json!({ "period": period, "rate": rate, "after": after }),
-            )
-            .await;
-        let conn = &data(&body)["uncommissionedWork"];
-        for e in conn["edges"].as_array().expect("edges") {
-            let n = &e["node"];
+    let nodes = app
+        .all_nodes(
+            &app.keys.commissioner,
+            "query ($period: WindowInput!, $rate: Pence, $after: String) {
+                uncommissionedWork(period: $period, hourlyRate: $rate, first: 100, after: $after) {
+                  pageInfo { hasNextPage endCursor }
+                  edges { node { organisation { id } kind hours value hourlyRate } }
+                } }",
+            json!({ "period": period, "rate": rate }),
+            "uncommissionedWork",
+        )
+        .await;
+    nodes
+        .iter()
+        .map(|n| {
             let id = headroom::graphql::ids::decode_as(
                 "id",
                 "Organisation",
                 &async_graphql_id(n["organisation"]["id"].as_str().expect("id")),
             )
             .expect("an organisation id");
-            out.insert(
+            let pence = |f: &str| n[f].as_str().expect("pence").parse::<i64>().expect("pence");
+            (
                 (
                     id.to_string(),
                     n["kind"].as_str().expect("kind").to_lowercase(),
                 ),
                 (
                     n["hours"].as_f64().expect("hours"),
-                    n["value"].as_str().expect("pence").parse().expect("pence"),
-                    n["hourlyRate"]
-                        .as_str()
-                        .expect("pence")
-                        .parse()
-                        .expect("pence"),
+                    pence("value"),
+                    pence("hourlyRate"),
                 ),
-            );
-        }
-        if conn["pageInfo"]["hasNextPage"] != true {
-            break;
-        }
-        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 fn async_graphql_id(s: &str) -> async_graphql::ID {

@@ -290,6 +290,31 @@ impl TestApp {
         out
     }
 
+    /// Every node of a connection, following `endCursor` page by page. The
+    /// query takes `$after: String` and selects `pageInfo { hasNextPage
+    /// endCursor }` and `edges { node { … } }` of `field`.
+    pub async fn all_nodes(
+        &self,
+        key: &str,
+        query: &str,
+        mut variables: Value,
+        field: &str,
+    ) -> Vec<Value> {
+        let mut nodes = Vec::new();
+        loop {
+            let body = self.gql(key, query, variables.clone()).await;
+            let conn = &data(&body)[field];
+            let edges = conn["edges"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{field} is a connection: {body}"));
+            nodes.extend(edges.iter().map(|e| e["node"].clone()));
+            if conn["pageInfo"]["hasNextPage"] != true {
+                return nodes;
+            }
+            variables["after"] = conn["pageInfo"]["endCursor"].clone();
+        }
+    }
+
     /// `headroom_db_statements_total`, from /metrics.
     pub async fn statements(&self) -> u64 {
         let body = self
