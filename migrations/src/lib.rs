@@ -12,6 +12,7 @@ mod m20261123_000005_create_services;
 mod m20261123_000006_create_referrals;
 mod m20261123_000007_create_funding;
 mod m20261123_000008_create_unmet_needs;
+mod m20261123_000009_create_referral_flows;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_referrals::Migration),
             Box::new(m20261123_000007_create_funding::Migration),
             Box::new(m20261123_000008_create_unmet_needs::Migration),
+            Box::new(m20261123_000009_create_referral_flows::Migration),
         ]
     }
 }

@@ -158,6 +158,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         w.insert(r.referrals).await?;
         w.insert(r.needs).await?;
         w.insert(r.events).await?;
+        w.insert(r.flows).await?;
         w.place_done(&place.name);
     }
     w.reset_sequences(&[

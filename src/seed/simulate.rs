@@ -11,18 +11,21 @@ use rand::distr::Distribution;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ActiveValue::Set;
+use sea_orm::ActiveValue::{NotSet, Set};
 
 use super::names;
 use super::plan::{at, next, Borough, Ids, ServiceSim};
+use crate::domain::codes::DeclineReason;
+use crate::domain::metrics::flow::{Event, History};
 use crate::domain::referral::ReferralState::{self, *};
-use crate::store::entity::{referral, referral_event, referral_need};
+use crate::store::entity::{referral, referral_event, referral_flow, referral_need};
 
 #[derive(Default)]
 pub struct Referrals {
     pub referrals: Vec<referral::ActiveModel>,
     pub needs: Vec<referral_need::ActiveModel>,
     pub events: Vec<referral_event::ActiveModel>,
+    pub flows: Vec<referral_flow::ActiveModel>,
 }
 
 const NEEDS: &[(&str, u32)] = &[
@@ -104,6 +107,8 @@ struct Timeline<'a> {
     next_event_id: &'a mut i64,
     last: DateTime<Utc>,
     count: i32,
+    /// The same events as the domain reads them, for the referral's flows.
+    history: History,
 }
 
 impl Timeline<'_> {
@@ -143,6 +148,12 @@ impl Timeline<'_> {
             capability_kind: Set(reason.and_then(|r| r.1).map(|c| c.0.to_owned())),
             capability_code: Set(reason.and_then(|r| r.1).map(|c| c.1.to_owned())),
             note: Set(None),
+        });
+        self.history.events.push(Event {
+            on: when.date_naive(),
+            to,
+            service,
+            reason: reason.and_then(|r| DeclineReason::parse(r.0)),
         });
         self.state = Some(to);
         self.last = when;
@@ -220,6 +231,7 @@ pub fn simulate(
                     next_event_id: &mut ids.event,
                     last: received,
                     count: 0,
+                    history: History::default(),
                 };
                 t.event(Received, received, None, None);
                 let mut service = None;
@@ -307,6 +319,23 @@ pub fn simulate(
                     }
                 }
                 let (state, updated, version) = (t.state.unwrap_or(Received), t.last, t.count);
+                for ep in t.history.episodes() {
+                    out.flows.push(referral_flow::ActiveModel {
+                        id: NotSet,
+                        referral_id: Set(id),
+                        service_id: Set(ep.service),
+                        gateway_id: Set(g.id),
+                        demand_on: Set(ep.demand_on),
+                        waitlisted_on: Set(ep.waitlisted_on),
+                        waitlist_end_on: Set(ep.waitlist_end_on),
+                        accepted_on: Set(ep.accepted_on),
+                        declined_on: Set(ep.declined_on),
+                        decline_reason: Set(ep.decline_reason.map(|r| r.as_str().to_owned())),
+                        started_on: Set(ep.started_on),
+                        ended_on: Set(ep.ended_on),
+                        wait_from_on: Set(ep.wait_from_on),
+                    });
+                }
                 out.referrals.push(referral::ActiveModel {
                     id: Set(id),
                     reference: Set(format!(

@@ -124,8 +124,6 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         );
         buckets.push(format!("({i}, {from}, {to}, {last})"));
     }
-    let end = sql.param(q.windows.iter().map(Window::to).max().unwrap_or_default());
-    let start = sql.param(q.windows.iter().map(Window::from).min().unwrap_or_default());
     let today = sql.param(q.today);
     let stale = sql.param(Value::from(q.stale_before));
     let ov = |from: &[&str], to: &[&str]| d.overlap(from, to, "wk.w0", "wk.w1");
@@ -150,7 +148,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     let gateway_filter = match q.gateway_id {
         Some(g) => {
             let g = sql.param(g);
-            format!(" AND e.referral_id IN (SELECT id FROM referral WHERE gateway_id = {g})")
+            format!(" AND f.gateway_id = {g}")
         }
         None => String::new(),
     };
@@ -161,7 +159,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     };
     let key = group_key(q.group_by);
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
-    let wait_days = d.days("fa.first_on", "st.s");
+    let wait_days = d.days("fl.wait_from_on", "fl.started_on");
     let median_rank = percentile_rank_sql(Percentile::Median, "n");
     let p90_rank = percentile_rank_sql(Percentile::P90, "n");
 
@@ -210,46 +208,12 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                 WHERE ss.service_id IN (SELECT service_id FROM scope) AND ss.valid_from <= {today}
             ) r WHERE rn = 1
         ),
-        ev AS (
-            SELECT e.id, e.referral_id, e.service_id, e.to_state, e.reason, e.occurred_at, e.occurred_on
-            FROM referral_event e
-            WHERE e.service_id IN (SELECT service_id FROM scope) AND e.occurred_on < {end}{gateway_filter}
-        ),
-        dem AS (
-            SELECT service_id, occurred_on FROM (
-                SELECT ev.service_id, ev.occurred_on,
-                       ROW_NUMBER() OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS rn
-                FROM ev WHERE ev.to_state IN ('accepted', 'started')
-            ) r WHERE rn = 1 AND occurred_on >= {start}
-        ),
-        starts AS (
-            SELECT ev.id, ev.referral_id, ev.service_id, ev.occurred_on AS s
-            FROM ev WHERE ev.to_state = 'started'
-        ),
-        act AS (
-            SELECT service_id, s, t FROM (
-                SELECT ev.service_id, ev.to_state, ev.occurred_on AS s,
-                       LEAD(ev.occurred_on) OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS t
-                FROM ev WHERE ev.to_state IN ('started', 'completed', 'did_not_attend', 'withdrawn')
-            ) r WHERE to_state = 'started'
-        ),
-        wl AS (
-            SELECT service_id, s, t FROM (
-                SELECT ev.service_id, ev.to_state, ev.occurred_on AS s,
-                       LEAD(ev.occurred_on) OVER (PARTITION BY ev.referral_id ORDER BY ev.occurred_at, ev.id) AS t
-                FROM ev WHERE ev.to_state IN ('wait_listed', 'accepted', 'started', 'declined', 'withdrawn')
-            ) r WHERE to_state = 'wait_listed'
-        ),
-        first_answer AS (
-            SELECT st.referral_id, MIN(x.occurred_on) AS first_on
-            FROM starts st JOIN referral_event x ON x.referral_id = st.referral_id
-            WHERE st.s >= {start} AND x.to_state IN ('accepted', 'wait_listed')
-            GROUP BY st.referral_id
-        ),
-        waits AS (
-            SELECT st.service_id, st.s, {wait_days} AS w
-            FROM starts st JOIN first_answer fa ON fa.referral_id = st.referral_id
-            WHERE st.s >= {start}
+        fl AS (
+            SELECT f.referral_id, f.service_id, f.demand_on, f.waitlisted_on, f.waitlist_end_on,
+                   f.accepted_on, f.declined_on, f.decline_reason, f.started_on, f.ended_on,
+                   f.wait_from_on
+            FROM referral_flow f
+            WHERE f.service_id IN (SELECT service_id FROM scope){gateway_filter}
         ),
         g_cap AS (
             SELECT wk.i, g.gkey, COUNT(*) AS services,
@@ -266,32 +230,34 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             GROUP BY wk.i, g.gkey
         ),
         s_dem AS (
-            SELECT wk.i, dem.service_id, COUNT(*) AS n
-            FROM dem JOIN wk ON {dem_in_week} GROUP BY wk.i, dem.service_id
+            SELECT wk.i, fl.service_id, COUNT(*) AS n
+            FROM fl JOIN wk ON {dem_in_week} GROUP BY wk.i, fl.service_id
         ),
         g_dem AS (SELECT d.i, g.gkey, SUM(d.n) AS n FROM s_dem d JOIN grp g ON g.service_id = d.service_id GROUP BY d.i, g.gkey),
         s_act AS (
-            SELECT wk.i, a.service_id, SUM({ov_a}) AS n
-            FROM act a JOIN wk ON a.s < wk.w1 AND (a.t IS NULL OR a.t > wk.w0)
-            GROUP BY wk.i, a.service_id
+            SELECT wk.i, fl.service_id, SUM({ov_a}) AS n
+            FROM fl JOIN wk ON fl.started_on < wk.w1 AND (fl.ended_on IS NULL OR fl.ended_on > wk.w0)
+            GROUP BY wk.i, fl.service_id
         ),
         g_act AS (SELECT a.i, g.gkey, SUM(a.n) AS n FROM s_act a JOIN grp g ON g.service_id = a.service_id GROUP BY a.i, g.gkey),
         s_wl AS (
-            SELECT wk.i, wl.service_id, SUM({ov_w}) AS n,
-                   SUM(CASE WHEN wl.s <= wk.lastday AND (wl.t IS NULL OR wl.t > wk.lastday) THEN 1 ELSE 0 END) AS at_end
-            FROM wl JOIN wk ON wl.s < wk.w1 AND (wl.t IS NULL OR wl.t > wk.w0)
-            GROUP BY wk.i, wl.service_id
+            SELECT wk.i, fl.service_id, SUM({ov_w}) AS n,
+                   SUM(CASE WHEN fl.waitlisted_on <= wk.lastday
+                             AND (fl.waitlist_end_on IS NULL OR fl.waitlist_end_on > wk.lastday)
+                            THEN 1 ELSE 0 END) AS at_end
+            FROM fl JOIN wk ON fl.waitlisted_on < wk.w1 AND (fl.waitlist_end_on IS NULL OR fl.waitlist_end_on > wk.w0)
+            GROUP BY wk.i, fl.service_id
         ),
         g_wl AS (
             SELECT w.i, g.gkey, SUM(w.n) AS n, SUM(w.at_end) AS at_end
             FROM s_wl w JOIN grp g ON g.service_id = w.service_id GROUP BY w.i, g.gkey
         ),
         g_ans AS (
-            SELECT wk.i, g.gkey, COUNT(DISTINCT ev.referral_id) AS n,
-                   SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
-                   SUM(CASE WHEN ev.to_state = 'declined' AND ev.reason = 'capability' THEN 1 ELSE 0 END) AS capability
-            FROM ev JOIN wk ON {ev_in_week} JOIN grp g ON g.service_id = ev.service_id
-            WHERE ev.to_state IN ('accepted', 'wait_listed', 'declined')
+            SELECT wk.i, g.gkey, COUNT(DISTINCT fl.referral_id) AS n,
+                   SUM(CASE WHEN {declined_in_week} AND fl.decline_reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
+                   SUM(CASE WHEN {declined_in_week} AND fl.decline_reason = 'capability' THEN 1 ELSE 0 END) AS capability
+            FROM fl JOIN wk ON ({waitlisted_in_week}) OR ({accepted_in_week}) OR ({declined_in_week})
+            JOIN grp g ON g.service_id = fl.service_id
             GROUP BY wk.i, g.gkey
         ),
         g_wait AS (
@@ -302,7 +268,9 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                 SELECT wk.i, g.gkey, wt.w,
                        ROW_NUMBER() OVER (PARTITION BY wk.i, g.gkey ORDER BY wt.w) AS rn,
                        COUNT(*) OVER (PARTITION BY wk.i, g.gkey) AS n
-                FROM waits wt JOIN wk ON {wait_in_week} JOIN grp g ON g.service_id = wt.service_id
+                FROM (SELECT fl.service_id, fl.started_on, {wait_days} AS w FROM fl
+                      WHERE fl.started_on IS NOT NULL AND fl.wait_from_on IS NOT NULL) wt
+                JOIN wk ON {wait_in_week} JOIN grp g ON g.service_id = wt.service_id
             ) r GROUP BY i, gkey, n
         )
         SELECT CAST(gc.i AS BIGINT) AS bucket,
@@ -333,11 +301,13 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         buckets = buckets.join(", "),
         ov_c = ov(&["c.f"], &["c.t"]),
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
-        ov_a = ov(&["a.s"], &["a.t"]),
-        ov_w = ov(&["wl.s"], &["wl.t"]),
-        dem_in_week = in_week("dem.occurred_on"),
-        ev_in_week = in_week("ev.occurred_on"),
-        wait_in_week = in_week("wt.s"),
+        ov_a = ov(&["fl.started_on"], &["fl.ended_on"]),
+        ov_w = ov(&["fl.waitlisted_on"], &["fl.waitlist_end_on"]),
+        dem_in_week = in_week("fl.demand_on"),
+        waitlisted_in_week = in_week("fl.waitlisted_on"),
+        accepted_in_week = in_week("fl.accepted_on"),
+        declined_in_week = in_week("fl.declined_on"),
+        wait_in_week = in_week("wt.started_on"),
     ));
     sql
 }

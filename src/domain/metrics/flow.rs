@@ -25,7 +25,7 @@ pub struct History {
 impl History {
     /// The event that makes the referral demand: its first `accepted`, or
     /// its `started` where no `accepted` came before. Each referral counts
-    /// once.
+    /// once. (`episodes` finds the same event by position.)
     pub fn demand_event(&self) -> Option<&Event> {
         self.events
             .iter()
@@ -181,6 +181,49 @@ mod tests {
     }
 
     #[test]
+    fn a_referral_declined_and_sent_on_has_two_episodes() {
+        let at = |on: &str, to, service: i64, reason| Event {
+            on: d(on),
+            to,
+            service: Some(service),
+            reason,
+        };
+        let h = History {
+            events: vec![
+                Event {
+                    on: d("2026-01-01"),
+                    to: Received,
+                    service: None,
+                    reason: None,
+                },
+                at("2026-01-02", Sent, 1, None),
+                at("2026-01-03", WaitListed, 1, None),
+                at("2026-01-20", Declined, 1, Some(DeclineReason::Capacity)),
+                at("2026-01-21", Sent, 2, None),
+                at("2026-01-23", Accepted, 2, None),
+                at("2026-01-30", Started, 2, None),
+                at("2026-03-01", Completed, 2, None),
+            ],
+        };
+        let eps = h.episodes();
+        assert_eq!(eps.len(), 2);
+        assert_eq!(eps[0].service, 1);
+        assert_eq!(
+            (eps[0].waitlisted_on, eps[0].waitlist_end_on),
+            (Some(d("2026-01-03")), Some(d("2026-01-20")))
+        );
+        assert_eq!(eps[0].decline_reason, Some(DeclineReason::Capacity));
+        assert_eq!(eps[0].demand_on, None);
+        assert_eq!(eps[1].demand_on, Some(d("2026-01-23")));
+        assert_eq!(
+            (eps[1].started_on, eps[1].ended_on),
+            (Some(d("2026-01-30")), Some(d("2026-03-01")))
+        );
+        // The wait runs from the first wait-listing, at the other service.
+        assert_eq!(eps[1].wait_from_on, Some(d("2026-01-03")));
+    }
+
+    #[test]
     fn nearest_rank_picks_a_value_never_interpolates() {
         let v = [1, 2, 3, 4];
         assert_eq!(Percentile::Median.of(&v), Some(2));
@@ -201,5 +244,98 @@ mod tests {
                 (0.9 * n as f64 - 1e-9).ceil() as i64
             );
         }
+    }
+}
+
+/// A referral's time at one service: from a `sent` to the next `sent` (or
+/// the end), with the days the measures need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Episode {
+    pub service: i64,
+    /// Set on the episode holding the referral's demand event.
+    pub demand_on: Option<NaiveDate>,
+    pub waitlisted_on: Option<NaiveDate>,
+    pub waitlist_end_on: Option<NaiveDate>,
+    pub accepted_on: Option<NaiveDate>,
+    pub declined_on: Option<NaiveDate>,
+    pub decline_reason: Option<DeclineReason>,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    /// Where the wait to start is counted from: the referral's first
+    /// acceptance or wait-listing (set with `started_on`).
+    pub wait_from_on: Option<NaiveDate>,
+}
+
+impl History {
+    /// The referral's episodes, in order. Events before the first `sent`
+    /// belong to none. Each measure read from episodes equals the same
+    /// measure read from the events (see the tests of `store::metrics`).
+    pub fn episodes(&self) -> Vec<Episode> {
+        let demand_at = self
+            .events
+            .iter()
+            .position(|e| matches!(e.to, Accepted | Started));
+        let wait = self.wait();
+        let mut out: Vec<Episode> = Vec::new();
+        for (i, e) in self.events.iter().enumerate() {
+            if e.to == Sent {
+                if let Some(service) = e.service {
+                    out.push(Episode {
+                        service,
+                        demand_on: None,
+                        waitlisted_on: None,
+                        waitlist_end_on: None,
+                        accepted_on: None,
+                        declined_on: None,
+                        decline_reason: None,
+                        started_on: None,
+                        ended_on: None,
+                        wait_from_on: None,
+                    });
+                }
+                continue;
+            }
+            let Some(ep) = out.last_mut() else { continue };
+            let first = |slot: &mut Option<NaiveDate>| {
+                if slot.is_none() {
+                    *slot = Some(e.on);
+                }
+            };
+            match e.to {
+                WaitListed => first(&mut ep.waitlisted_on),
+                Accepted => first(&mut ep.accepted_on),
+                Declined if ep.declined_on.is_none() => {
+                    ep.declined_on = Some(e.on);
+                    ep.decline_reason = e.reason;
+                }
+                Started => first(&mut ep.started_on),
+                _ => {}
+            }
+            if ep.waitlisted_on.is_some()
+                && ep.waitlist_end_on.is_none()
+                && e.to != WaitListed
+                && matches!(e.to, Accepted | Started | Declined | Withdrawn)
+            {
+                ep.waitlist_end_on = Some(e.on);
+            }
+            if ep.started_on.is_some()
+                && ep.ended_on.is_none()
+                && matches!(e.to, Completed | DidNotAttend | Withdrawn)
+            {
+                ep.ended_on = Some(e.on);
+            }
+            if demand_at == Some(i) {
+                ep.demand_on = Some(e.on);
+            }
+        }
+        if let Some((service, started, days)) = wait {
+            if let Some(ep) = out
+                .iter_mut()
+                .find(|ep| ep.service == service && ep.started_on == Some(started))
+            {
+                ep.wait_from_on = Some(started - chrono::Duration::days(days));
+            }
+        }
+        out
     }
 }

@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod pcn;
 pub mod referral;
 pub mod referral_event;
+pub mod referral_flow;
 pub mod referral_need;
 pub mod service;
 pub mod service_capability;
