@@ -129,11 +129,29 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     let ov = |from: &[&str], to: &[&str]| d.overlap(from, to, "wk.w0", "wk.w1");
 
     let mut scope_filter = String::new();
+    // With an area, reach its services through its wards and the indexed
+    // location and organisation links, rather than placing every service.
+    let mut in_area = String::new();
+    let mut geo_filter = String::new();
     if let Some(area) = q.area_id {
         let a = sql.param(area);
         scope_filter.push_str(&format!(
             " AND (g.ward_id = {a} OR g.la_id = {a} OR g.icb_id = {a})"
         ));
+        in_area = format!(
+            "area_wards AS (
+                SELECT w.id FROM area w LEFT JOIN area la ON la.id = w.parent_id
+                WHERE w.kind = 'ward' AND (w.id = {a} OR w.parent_id = {a} OR la.parent_id = {a})
+            ),
+            in_area AS (
+                SELECT s.id FROM service s
+                WHERE s.location_id IN (SELECT l.id FROM location l WHERE l.ward_id IN (SELECT id FROM area_wards))
+                UNION
+                SELECT s.id FROM organisation o JOIN service s ON s.organisation_id = o.id
+                WHERE s.location_id IS NULL AND o.ward_id IN (SELECT id FROM area_wards)
+            ),"
+        );
+        geo_filter = " WHERE s.id IN (SELECT id FROM in_area)".to_owned();
     }
     if let Some(need) = &q.need {
         let n = sql.param(need.clone());
@@ -165,6 +183,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
 
     sql.push(&format!(
         "WITH wk(i, w0, w1, lastday) AS (VALUES {buckets}),
+        {in_area}
         geo AS (
             SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
                    w.parent_id AS la_id, la.parent_id AS icb_id
@@ -172,7 +191,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             JOIN organisation o ON o.id = s.organisation_id
             LEFT JOIN location l ON l.id = s.location_id
             LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
-            LEFT JOIN area la ON la.id = w.parent_id
+            LEFT JOIN area la ON la.id = w.parent_id{geo_filter}
         ),
         scope AS (SELECT * FROM geo g WHERE 1 = 1{scope_filter}),
         grp AS (SELECT sc.service_id, {key} AS gkey FROM scope sc {need_join}),

@@ -11,7 +11,7 @@ use headroom::domain::metrics::Window;
 use headroom::domain::referral::ReferralState;
 use headroom::domain::status::ServiceStatus;
 use headroom::store::entity::{
-    capacity_version, referral, referral_event, service, service_status,
+    capacity_version, location, organisation, referral, referral_event, service, service_status,
 };
 use headroom::store::metrics::{overview, GroupBy, OverviewQuery, OverviewRow};
 use sea_orm::{EntityTrait, QueryOrder};
@@ -25,6 +25,8 @@ fn as_of() -> NaiveDate {
 /// Every row of the tables the measures read, as the domain sees them.
 struct Raw {
     services: Vec<i64>,
+    /// Each service's ward: its location's, else its organisation's.
+    wards: HashMap<i64, Option<i64>>,
     versions: HashMap<i64, Vec<CapacityVersion>>,
     statuses: HashMap<i64, Vec<(StatusChange, chrono::DateTime<Utc>)>>,
     histories: Vec<(i64, History)>,
@@ -91,7 +93,29 @@ async fn load(app: &TestApp) -> Raw {
                 reason: e.reason.as_deref().and_then(DeclineReason::parse),
             });
     }
+    let locations: HashMap<i64, i64> = location::Entity::find()
+        .all(db)
+        .await
+        .expect("locations")
+        .into_iter()
+        .map(|l| (l.id, l.ward_id))
+        .collect();
+    let org_wards: HashMap<i64, Option<i64>> = organisation::Entity::find()
+        .all(db)
+        .await
+        .expect("organisations")
+        .into_iter()
+        .map(|o| (o.id, o.ward_id))
+        .collect();
+    let wards = services
+        .iter()
+        .map(|s| {
+            let ward = s.location_id.and_then(|l| locations.get(&l).copied());
+            (s.id, ward.or(org_wards[&s.organisation_id]))
+        })
+        .collect();
     Raw {
+        wards,
         services: services.iter().map(|s| s.id).collect(),
         versions,
         statuses,
@@ -108,6 +132,10 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
     let mut rows: BTreeMap<i64, OverviewRow> = BTreeMap::new();
     let mut waits: HashMap<i64, Vec<i64>> = HashMap::new();
     for &s in &raw.services {
+        // An area filter in these tests is always a ward.
+        if q.area_id.is_some_and(|ward| raw.wards[&s] != Some(ward)) {
+            continue;
+        }
         let versions = raw.versions.get(&s).cloned().unwrap_or_default();
         let statuses: Vec<StatusChange> = raw
             .statuses
@@ -144,6 +172,8 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
             },
         );
     }
+    let scope: std::collections::HashSet<i64> = rows.keys().copied().collect();
+    let in_scope = |s: &i64| scope.contains(s);
     for (gateway, h) in &raw.histories {
         if q.gateway_id.is_some_and(|g| g != *gateway) {
             continue;
@@ -154,33 +184,41 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
             events: h.events.iter().copied().filter(|e| e.on < w.to()).collect(),
         };
         if let Some(e) = h.demand_event() {
-            if w.contains(e.on) {
+            if w.contains(e.on) && in_scope(&e.service.expect("a service")) {
                 rows.get_mut(&e.service.expect("a service"))
                     .expect("a row")
                     .demand += 1;
             }
         }
-        if let Some((s, from, to)) = h.active_interval() {
+        if let Some((s, from, to)) = h.active_interval().filter(|a| in_scope(&a.0)) {
             rows.get_mut(&s).expect("a row").active_days += w.overlap_days(from, to);
         }
-        for (s, from, to) in h.waiting_intervals() {
+        for (s, from, to) in h.waiting_intervals().into_iter().filter(|a| in_scope(&a.0)) {
             let row = rows.get_mut(&s).expect("a row");
             row.waiting_days += w.overlap_days(from, to);
             if from <= w.last_day() && to.is_none_or(|t| t > w.last_day()) {
                 row.waiting_at_end += 1;
             }
         }
-        for s in h.answered_by(w) {
+        for s in h.answered_by(w).into_iter().filter(|s| in_scope(s)) {
             rows.get_mut(&s).expect("a row").answered += 1;
         }
-        for s in h.declines(w, DeclineReason::Capacity) {
+        for s in h
+            .declines(w, DeclineReason::Capacity)
+            .into_iter()
+            .filter(|s| in_scope(s))
+        {
             rows.get_mut(&s).expect("a row").declined_capacity += 1;
         }
-        for s in h.declines(w, DeclineReason::Capability) {
+        for s in h
+            .declines(w, DeclineReason::Capability)
+            .into_iter()
+            .filter(|s| in_scope(s))
+        {
             rows.get_mut(&s).expect("a row").declined_capability += 1;
         }
         if let Some((s, started, days)) = h.wait() {
-            if w.contains(started) {
+            if w.contains(started) && in_scope(&s) {
                 waits.entry(s).or_default().push(days);
             }
         }
@@ -273,6 +311,10 @@ async fn every_measure_in_the_database_equals_the_domain_definition() {
     }
     let quarter = Window::parse(d("2026-04-01"), d("2026-07-01")).expect("a window");
     compare(&app, &raw, &query(quarter, Some(1))).await;
+    // One ward: its services only, reached through the ward.
+    let mut ward = query(quarter, None);
+    ward.area_id = Some(5);
+    compare(&app, &raw, &ward).await;
     // A trend: the same measures for each week of a quarter, in one statement.
     let mut weekly = query(quarter, None);
     weekly.windows = quarter.weeks_in();
