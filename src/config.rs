@@ -18,10 +18,6 @@ impl DatabaseUrl {
         &self.0
     }
 
-    pub fn is_sqlite(&self) -> bool {
-        self.0.starts_with("sqlite:")
-    }
-
     /// The URL with any password replaced by `***`.
     pub fn redacted(&self) -> String {
         match (self.0.find("://"), self.0.rfind('@')) {

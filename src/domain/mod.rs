@@ -30,12 +30,4 @@ impl Invalid {
             message: message.into(),
         }
     }
-
-    /// The same complaint, about a field nested under `parent`.
-    pub fn within(self, parent: &str) -> Self {
-        Self {
-            field: format!("{parent}.{}", self.field),
-            message: self.message,
-        }
-    }
 }

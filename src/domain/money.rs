@@ -15,10 +15,6 @@ impl Pence {
         Ok(Self(pence))
     }
 
-    pub const fn from_stored(pence: i64) -> Self {
-        Self(pence)
-    }
-
     pub const fn get(self) -> i64 {
         self.0
     }

@@ -1,5 +1,4 @@
-//! Parsed free text and identifiers: names, pseudonymous references, ONS and
-//! ODS codes.
+//! Parsed free text and identifiers: names and pseudonymous references.
 
 use super::Invalid;
 
@@ -61,36 +60,6 @@ impl PseudonymousRef {
     }
 }
 
-/// An ONS GSS code: one letter for the nation, then eight digits (a ward in
-/// England is `E05…`, a local authority `E06…`–`E09…`, an ICB `E54…`).
-pub fn ons_code(field: &str, raw: &str) -> Result<String, Invalid> {
-    let v = raw.trim().to_ascii_uppercase();
-    let b = v.as_bytes();
-    if b.len() == 9 && b"EWSN".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit) {
-        Ok(v)
-    } else {
-        Err(Invalid::new(
-            field,
-            format!("'{raw}' is not an ONS code such as E05000001"),
-        ))
-    }
-}
-
-/// An ODS code: a GP practice is a letter and five digits (`F84001`), a PCN
-/// `U` and five digits.
-pub fn ods_code(field: &str, raw: &str) -> Result<String, Invalid> {
-    let v = raw.trim().to_ascii_uppercase();
-    let b = v.as_bytes();
-    if b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
-        Ok(v)
-    } else {
-        Err(Invalid::new(
-            field,
-            format!("'{raw}' is not an ODS code such as F84001"),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,13 +79,5 @@ mod tests {
     fn a_reference_of_digits_only_is_refused() {
         assert!(PseudonymousRef::parse("reference", "9434765919").is_err());
         assert!(PseudonymousRef::parse("reference", "SP-2026-0001").is_ok());
-    }
-
-    #[test]
-    fn ons_and_ods_codes_are_checked_for_shape() {
-        assert_eq!(ons_code("ward", "e05000001").unwrap(), "E05000001");
-        assert!(ons_code("ward", "E0500001").is_err());
-        assert!(ods_code("practice", "F84001").is_ok());
-        assert!(ods_code("practice", "84001F").is_err());
     }
 }

@@ -145,3 +145,21 @@ impl Loader<UnmetNeedEvidence> for StoreLoader {
         Ok(out)
     }
 }
+
+/// A need's label, from the `need` table (all sixteen come in one read).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NeedLabel(pub String);
+
+impl Loader<NeedLabel> for StoreLoader {
+    type Value = String;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[NeedLabel]) -> LoadResult<NeedLabel, String> {
+        let needs = services::all_needs(&self.store).await.map_err(Arc::new)?;
+        Ok(needs
+            .into_iter()
+            .filter(|n| keys.iter().any(|k| k.0 == n.code))
+            .map(|n| (NeedLabel(n.code), n.label))
+            .collect())
+    }
+}

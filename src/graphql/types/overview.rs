@@ -13,7 +13,9 @@ use crate::domain::metrics::overview::Measures;
 use crate::domain::metrics::Window;
 use crate::domain::status;
 use crate::graphql::enums::{stored, NeedCode, OverviewGroupBy, ServiceStatus};
-use crate::graphql::loaders::{AreaId, CapacityHistory, OrganisationId, PcnId, ServiceId};
+use crate::graphql::loaders::{
+    AreaId, CapacityHistory, NeedLabel, OrganisationId, PcnId, ServiceId,
+};
 use crate::graphql::scalars::Date;
 
 /// The window a figure covers: `[from, to)`.
@@ -85,8 +87,8 @@ impl CapacityGroup {
         let Some(id) = self.id() else {
             return Ok(match self.group_by {
                 OverviewGroupBy::All => "All services in scope".to_owned(),
-                OverviewGroupBy::Need => codes::Need::parse(&self.key)
-                    .map(|n| n.as_str().replace('_', " "))
+                OverviewGroupBy::Need => load(ctx, NeedLabel(self.key.clone()))
+                    .await?
                     .unwrap_or_else(|| self.key.clone()),
                 _ => unknown(),
             });
