@@ -13,6 +13,7 @@ mod m20261123_000006_create_referrals;
 mod m20261123_000007_create_funding;
 mod m20261123_000008_create_unmet_needs;
 mod m20261123_000009_create_referral_flows;
+mod m20261123_000010_add_referral_flow_episodes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_funding::Migration),
             Box::new(m20261123_000008_create_unmet_needs::Migration),
             Box::new(m20261123_000009_create_referral_flows::Migration),
+            Box::new(m20261123_000010_add_referral_flow_episodes::Migration),
         ]
     }
 }

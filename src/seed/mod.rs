@@ -176,6 +176,9 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
     summary.rows = w.rows();
     w.finish();
     txn.commit().await?;
+    // Fresh statistics, so that the first dashboard is planned for the
+    // data now there rather than for empty tables.
+    store.analyze().await?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

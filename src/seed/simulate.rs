@@ -319,7 +319,9 @@ pub fn simulate(
                     }
                 }
                 let (state, updated, version) = (t.state.unwrap_or(Received), t.last, t.count);
-                for ep in t.history.episodes() {
+                let episodes = t.history.episodes();
+                let count = episodes.len() as i64;
+                for ep in episodes {
                     out.flows.push(referral_flow::ActiveModel {
                         id: NotSet,
                         referral_id: Set(id),
@@ -334,6 +336,7 @@ pub fn simulate(
                         started_on: Set(ep.started_on),
                         ended_on: Set(ep.ended_on),
                         wait_from_on: Set(ep.wait_from_on),
+                        episodes: Set(count),
                     });
                 }
                 out.referrals.push(referral::ActiveModel {

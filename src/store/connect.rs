@@ -31,7 +31,13 @@ pub async fn connect(settings: &DatabaseSettings) -> AppResult<Store> {
                 .create_if_missing(true)
         })
         .map_sqlx_postgres_opts(move |o: PgConnectOptions| {
-            o.options([("statement_timeout", format!("{statement_timeout_ms}"))])
+            // JIT compiling a dashboard aggregate costs seconds on a small
+            // machine and saves less than it costs: the statements here are
+            // planned fresh with each window.
+            o.options([
+                ("statement_timeout", format!("{statement_timeout_ms}")),
+                ("jit", "off".to_owned()),
+            ])
         });
     let db = Database::connect(options).await.map_err(|e| {
         AppError::Internal(format!(

@@ -177,10 +177,24 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     };
     let key = group_key(q.group_by);
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
-    let wait_days = d.days("fl.wait_from_on", "fl.started_on");
-    let median_rank = percentile_rank_sql(Percentile::Median, "n");
-    let p90_rank = percentile_rank_sql(Percentile::P90, "n");
+    let wait_days = d.days("f.wait_from_on", "f.started_on");
+    let median_rank = percentile_rank_sql(Percentile::Median, "total");
+    let p90_rank = percentile_rank_sql(Percentile::P90, "total");
 
+    let next_from = |t: &str, a: &str| {
+        format!(
+            "(SELECT MIN(n.valid_from) FROM {t} n WHERE n.service_id = {a}.service_id
+              AND (n.valid_from > {a}.valid_from OR (n.valid_from = {a}.valid_from AND n.id > {a}.id)))"
+        )
+    };
+    let active = "f.started_on < wk.w1 AND (f.ended_on IS NULL OR f.ended_on > wk.w0)";
+    let waiting =
+        "f.waitlisted_on < wk.w1 AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.w0)";
+
+    // Every step starts from the groups' services and reaches the tables
+    // through their service_id indexes; the steps meet only in the final
+    // UNION ALL, never in a join between intermediate results (which
+    // SQLite would run as a nested loop over both).
     sql.push(&format!(
         "WITH wk(i, w0, w1, lastday) AS (VALUES {buckets}),
         {in_area}
@@ -194,139 +208,146 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             LEFT JOIN area la ON la.id = w.parent_id{geo_filter}
         ),
         scope AS (SELECT * FROM geo g WHERE 1 = 1{scope_filter}),
-        grp AS (SELECT sc.service_id, {key} AS gkey FROM scope sc {need_join}),
-        cap AS (
-            SELECT cv.service_id, cv.valid_from AS f,
-                   LEAD(cv.valid_from) OVER (PARTITION BY cv.service_id ORDER BY cv.valid_from, cv.id) AS t,
-                   COALESCE(cv.places_per_week, 0) AS p, COALESCE(cv.caseload_max, 0) AS k
-            FROM capacity_version cv WHERE cv.service_id IN (SELECT service_id FROM scope)
-        ),
-        -- Materialized: otherwise SQLite re-runs this window for every
-        -- capacity version it is joined to.
-        stat AS (
-            SELECT ss.service_id, ss.status, ss.valid_from AS f,
-                   LEAD(ss.valid_from) OVER (PARTITION BY ss.service_id ORDER BY ss.valid_from, ss.id) AS t
-            FROM service_status ss WHERE ss.service_id IN (SELECT service_id FROM scope)
-        ),
-        svc_cap AS (
-            SELECT wk.i, c.service_id, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
-            FROM cap c CROSS JOIN wk GROUP BY wk.i, c.service_id
-        ),
-        closed AS MATERIALIZED (SELECT service_id, f, t FROM stat WHERE status IN ('paused', 'closed')),
-        svc_closed AS (
-            SELECT wk.i, c.service_id, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
-            FROM closed x JOIN cap c ON c.service_id = x.service_id
-            CROSS JOIN wk
-            GROUP BY wk.i, c.service_id
-        ),
+        grp AS MATERIALIZED (SELECT sc.service_id, {key} AS gkey FROM scope sc {need_join}),
         now_status AS (
-            SELECT service_id, status, confirmed_at FROM (
-                SELECT ss.service_id, ss.status, ss.confirmed_at,
-                       ROW_NUMBER() OVER (PARTITION BY ss.service_id ORDER BY ss.valid_from DESC, ss.id DESC) AS rn
-                FROM service_status ss
-                WHERE ss.service_id IN (SELECT service_id FROM scope) AND ss.valid_from <= {today}
-            ) r WHERE rn = 1
+            SELECT g.gkey, ss.status, ss.confirmed_at,
+                   ROW_NUMBER() OVER (PARTITION BY g.gkey, g.service_id ORDER BY ss.valid_from DESC, ss.id DESC) AS rn
+            FROM grp g LEFT JOIN service_status ss ON ss.service_id = g.service_id AND ss.valid_from <= {today}
         ),
-        fl AS (
-            SELECT f.referral_id, f.service_id, f.demand_on, f.waitlisted_on, f.waitlist_end_on,
-                   f.accepted_on, f.declined_on, f.decline_reason, f.started_on, f.ended_on,
-                   f.wait_from_on
-            FROM referral_flow f
-            WHERE f.service_id IN (SELECT service_id FROM scope){gateway_filter}
+        g_status AS (
+            SELECT gkey, COUNT(*) AS services,
+                   SUM(CASE WHEN confirmed_at IS NULL OR confirmed_at < {stale} THEN 1 ELSE 0 END) AS stale,
+                   MIN(confirmed_at) AS oldest, MAX(status) AS status
+            FROM now_status WHERE rn = 1 GROUP BY gkey
         ),
-        g_cap AS (
-            SELECT wk.i, g.gkey, COUNT(*) AS services,
-                   SUM(COALESCE(c.pd, 0) - COALESCE(x.pd, 0)) AS place_days,
-                   SUM(COALESCE(c.kd, 0) - COALESCE(x.kd, 0)) AS caseload_days,
-                   SUM(CASE WHEN ns.confirmed_at IS NULL OR ns.confirmed_at < {stale} THEN 1 ELSE 0 END) AS stale_services,
-                   MIN(ns.confirmed_at) AS oldest_confirmation,
-                   MAX(ns.status) AS status
-            FROM grp g
+        cap AS (
+            SELECT g.gkey, cv.valid_from AS f,
+                   LEAD(cv.valid_from) OVER (PARTITION BY g.gkey, cv.service_id ORDER BY cv.valid_from, cv.id) AS t,
+                   COALESCE(cv.places_per_week, 0) AS p, COALESCE(cv.caseload_max, 0) AS k
+            FROM grp g JOIN capacity_version cv ON cv.service_id = g.service_id
+        ),
+        g_capacity AS (
+            SELECT wk.i, c.gkey, SUM(c.p * {ov_c}) AS pd, SUM(c.k * {ov_c}) AS kd
+            FROM cap c CROSS JOIN wk GROUP BY wk.i, c.gkey
+        ),
+        -- Capacity is zero while a service is paused or closed: the
+        -- capacity in force during those spells is taken off.
+        closed AS MATERIALIZED (
+            SELECT g.gkey, ss.service_id, ss.valid_from AS f, {next_status} AS t
+            FROM grp g JOIN service_status ss ON ss.service_id = g.service_id
+            WHERE ss.status IN ('paused', 'closed')
+        ),
+        g_closed AS (
+            SELECT wk.i, x.gkey, SUM(c.p * {ov_cx}) AS pd, SUM(c.k * {ov_cx}) AS kd
+            FROM closed x
+            JOIN (SELECT cv.service_id, cv.valid_from AS f, {next_capacity} AS t,
+                         COALESCE(cv.places_per_week, 0) AS p, COALESCE(cv.caseload_max, 0) AS k
+                  FROM capacity_version cv) c ON c.service_id = x.service_id
             CROSS JOIN wk
-            LEFT JOIN svc_cap c ON c.service_id = g.service_id AND c.i = wk.i
-            LEFT JOIN svc_closed x ON x.service_id = g.service_id AND x.i = wk.i
-            LEFT JOIN now_status ns ON ns.service_id = g.service_id
+            GROUP BY wk.i, x.gkey
+        ),
+        g_flow AS (
+            SELECT wk.i, g.gkey,
+                   SUM(CASE WHEN {dem_in_week} THEN 1 ELSE 0 END) AS demand,
+                   SUM(CASE WHEN {active} THEN {ov_a} ELSE 0 END) AS active_days,
+                   SUM(CASE WHEN {waiting} THEN {ov_w} ELSE 0 END) AS waiting_days,
+                   SUM(CASE WHEN f.waitlisted_on <= wk.lastday
+                             AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.lastday)
+                            THEN 1 ELSE 0 END) AS at_end,
+                   SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
+                   SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capability' THEN 1 ELSE 0 END) AS capability,
+                   SUM(CASE WHEN f.episodes = 1 AND ({answered_in_week}) THEN 1 ELSE 0 END) AS answered
+            FROM grp g JOIN referral_flow f ON f.service_id = g.service_id{gateway_filter}
+            CROSS JOIN wk
+            WHERE {dem_in_week} OR ({active}) OR ({waiting}) OR {answered_in_week}
             GROUP BY wk.i, g.gkey
         ),
-        s_dem AS (
-            SELECT wk.i, fl.service_id, COUNT(*) AS n
-            FROM fl JOIN wk ON {dem_in_week} GROUP BY wk.i, fl.service_id
+        -- A referral answered by several services of a group counts once:
+        -- only referrals with more than one episode need de-duplicating.
+        answered_again AS (
+            SELECT wk.i, g.gkey, f.referral_id
+            FROM grp g JOIN referral_flow f ON f.service_id = g.service_id{gateway_filter}
+            CROSS JOIN wk
+            WHERE f.episodes > 1 AND {answered_in_week}
+            GROUP BY wk.i, g.gkey, f.referral_id
         ),
-        g_dem AS (SELECT d.i, g.gkey, SUM(d.n) AS n FROM s_dem d JOIN grp g ON g.service_id = d.service_id GROUP BY d.i, g.gkey),
-        s_act AS (
-            SELECT wk.i, fl.service_id, SUM({ov_a}) AS n
-            FROM fl JOIN wk ON fl.started_on < wk.w1 AND (fl.ended_on IS NULL OR fl.ended_on > wk.w0)
-            GROUP BY wk.i, fl.service_id
+        g_answered AS (SELECT i, gkey, COUNT(*) AS n FROM answered_again GROUP BY i, gkey),
+        -- Nearest-rank percentiles from each group's histogram of waits:
+        -- the value at rank r is the least wait whose running count reaches r.
+        wait_hist AS (
+            SELECT wk.i, g.gkey, {wait_days} AS w, COUNT(*) AS n
+            FROM grp g JOIN referral_flow f ON f.service_id = g.service_id{gateway_filter}
+            CROSS JOIN wk
+            WHERE {started_in_week} AND f.wait_from_on IS NOT NULL
+            GROUP BY wk.i, g.gkey, {wait_days}
         ),
-        g_act AS (SELECT a.i, g.gkey, SUM(a.n) AS n FROM s_act a JOIN grp g ON g.service_id = a.service_id GROUP BY a.i, g.gkey),
-        s_wl AS (
-            SELECT wk.i, fl.service_id, SUM({ov_w}) AS n,
-                   SUM(CASE WHEN fl.waitlisted_on <= wk.lastday
-                             AND (fl.waitlist_end_on IS NULL OR fl.waitlist_end_on > wk.lastday)
-                            THEN 1 ELSE 0 END) AS at_end
-            FROM fl JOIN wk ON fl.waitlisted_on < wk.w1 AND (fl.waitlist_end_on IS NULL OR fl.waitlist_end_on > wk.w0)
-            GROUP BY wk.i, fl.service_id
-        ),
-        g_wl AS (
-            SELECT w.i, g.gkey, SUM(w.n) AS n, SUM(w.at_end) AS at_end
-            FROM s_wl w JOIN grp g ON g.service_id = w.service_id GROUP BY w.i, g.gkey
-        ),
-        g_ans AS (
-            SELECT wk.i, g.gkey, COUNT(DISTINCT fl.referral_id) AS n,
-                   SUM(CASE WHEN {declined_in_week} AND fl.decline_reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
-                   SUM(CASE WHEN {declined_in_week} AND fl.decline_reason = 'capability' THEN 1 ELSE 0 END) AS capability
-            FROM fl JOIN wk ON ({waitlisted_in_week}) OR ({accepted_in_week}) OR ({declined_in_week})
-            JOIN grp g ON g.service_id = fl.service_id
-            GROUP BY wk.i, g.gkey
+        wait_cum AS (
+            SELECT i, gkey, w,
+                   SUM(n) OVER (PARTITION BY i, gkey ORDER BY w) AS reached,
+                   CAST(SUM(n) OVER (PARTITION BY i, gkey) AS BIGINT) AS total
+            FROM wait_hist
         ),
         g_wait AS (
-            SELECT i, gkey, n,
-                   MAX(CASE WHEN rn = {median_rank} THEN w END) AS median,
-                   MAX(CASE WHEN rn = {p90_rank} THEN w END) AS p90
-            FROM (
-                SELECT wk.i, g.gkey, wt.w,
-                       ROW_NUMBER() OVER (PARTITION BY wk.i, g.gkey ORDER BY wt.w) AS rn,
-                       COUNT(*) OVER (PARTITION BY wk.i, g.gkey) AS n
-                FROM (SELECT fl.service_id, fl.started_on, {wait_days} AS w FROM fl
-                      WHERE fl.started_on IS NOT NULL AND fl.wait_from_on IS NOT NULL) wt
-                JOIN wk ON {wait_in_week} JOIN grp g ON g.service_id = wt.service_id
-            ) r GROUP BY i, gkey, n
+            SELECT i, gkey, total AS n,
+                   MIN(CASE WHEN reached >= {median_rank} THEN w END) AS median,
+                   MIN(CASE WHEN reached >= {p90_rank} THEN w END) AS p90
+            FROM wait_cum GROUP BY i, gkey, total
+        ),
+        parts (i, gkey, services, place_days, caseload_days, demand, active_days, waiting_days, at_end,
+               answered, capacity, capability, waits, median, p90, stale, oldest, status) AS (
+            SELECT wk.i, s.gkey, s.services, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), s.stale, s.oldest, s.status
+            FROM g_status s CROSS JOIN wk
+            UNION ALL
+            SELECT i, gkey, 0, pd, kd, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_capacity
+            UNION ALL
+            SELECT i, gkey, 0, -pd, -kd, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_closed
+            UNION ALL
+            SELECT i, gkey, 0, 0, 0, demand, active_days, waiting_days, at_end, answered, capacity, capability,
+                   0, NULL, NULL, 0, NULL, NULL
+            FROM g_flow
+            UNION ALL
+            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_answered
+            UNION ALL
+            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n, median, p90, 0, NULL, NULL FROM g_wait
         )
-        SELECT CAST(gc.i AS BIGINT) AS bucket,
-               gc.gkey AS key,
-               CAST(gc.services AS BIGINT) AS services,
-               CAST(COALESCE(gc.place_days, 0) AS BIGINT) AS place_days,
-               CAST(COALESCE(gc.caseload_days, 0) AS BIGINT) AS caseload_days,
-               CAST(COALESCE(gd.n, 0) AS BIGINT) AS demand,
-               CAST(COALESCE(ga.n, 0) AS BIGINT) AS active_days,
-               CAST(COALESCE(gw.n, 0) AS BIGINT) AS waiting_days,
-               CAST(COALESCE(gw.at_end, 0) AS BIGINT) AS waiting_at_end,
-               CAST(COALESCE(gn.n, 0) AS BIGINT) AS answered,
-               CAST(COALESCE(gn.capacity, 0) AS BIGINT) AS declined_capacity,
-               CAST(COALESCE(gn.capability, 0) AS BIGINT) AS declined_capability,
-               CAST(COALESCE(gt.n, 0) AS BIGINT) AS waits,
-               CAST(gt.median AS BIGINT) AS wait_median,
-               CAST(gt.p90 AS BIGINT) AS wait_p90,
-               CAST(COALESCE(gc.stale_services, 0) AS BIGINT) AS stale_services,
-               gc.oldest_confirmation,
-               gc.status
-        FROM g_cap gc
-        LEFT JOIN g_dem gd ON gd.i = gc.i AND gd.gkey = gc.gkey
-        LEFT JOIN g_act ga ON ga.i = gc.i AND ga.gkey = gc.gkey
-        LEFT JOIN g_wl gw ON gw.i = gc.i AND gw.gkey = gc.gkey
-        LEFT JOIN g_ans gn ON gn.i = gc.i AND gn.gkey = gc.gkey
-        LEFT JOIN g_wait gt ON gt.i = gc.i AND gt.gkey = gc.gkey
-        ORDER BY gc.i, gc.gkey",
+        SELECT CAST(i AS BIGINT) AS bucket,
+               gkey AS key,
+               CAST(SUM(services) AS BIGINT) AS services,
+               CAST(SUM(place_days) AS BIGINT) AS place_days,
+               CAST(SUM(caseload_days) AS BIGINT) AS caseload_days,
+               CAST(SUM(demand) AS BIGINT) AS demand,
+               CAST(SUM(active_days) AS BIGINT) AS active_days,
+               CAST(SUM(waiting_days) AS BIGINT) AS waiting_days,
+               CAST(SUM(at_end) AS BIGINT) AS waiting_at_end,
+               CAST(SUM(answered) AS BIGINT) AS answered,
+               CAST(SUM(capacity) AS BIGINT) AS declined_capacity,
+               CAST(SUM(capability) AS BIGINT) AS declined_capability,
+               CAST(SUM(waits) AS BIGINT) AS waits,
+               CAST(MAX(median) AS BIGINT) AS wait_median,
+               CAST(MAX(p90) AS BIGINT) AS wait_p90,
+               CAST(SUM(stale) AS BIGINT) AS stale_services,
+               MIN(oldest) AS oldest_confirmation,
+               MAX(status) AS status
+        FROM parts
+        GROUP BY i, gkey
+        ORDER BY i, gkey",
         buckets = buckets.join(", "),
+        next_status = next_from("service_status", "ss"),
+        next_capacity = next_from("capacity_version", "cv"),
         ov_c = ov(&["c.f"], &["c.t"]),
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
-        ov_a = ov(&["fl.started_on"], &["fl.ended_on"]),
-        ov_w = ov(&["fl.waitlisted_on"], &["fl.waitlist_end_on"]),
-        dem_in_week = in_week("fl.demand_on"),
-        waitlisted_in_week = in_week("fl.waitlisted_on"),
-        accepted_in_week = in_week("fl.accepted_on"),
-        declined_in_week = in_week("fl.declined_on"),
-        wait_in_week = in_week("wt.started_on"),
+        ov_a = ov(&["f.started_on"], &["f.ended_on"]),
+        ov_w = ov(&["f.waitlisted_on"], &["f.waitlist_end_on"]),
+        dem_in_week = in_week("f.demand_on"),
+        answered_in_week = format!(
+            "(({}) OR ({}) OR ({}))",
+            in_week("f.waitlisted_on"),
+            in_week("f.accepted_on"),
+            in_week("f.declined_on")
+        ),
+        declined_in_week = in_week("f.declined_on"),
+        started_in_week = in_week("f.started_on"),
     ));
     sql
 }

@@ -27,6 +27,7 @@ struct Raw {
     services: Vec<i64>,
     /// Each service's ward: its location's, else its organisation's.
     wards: HashMap<i64, Option<i64>>,
+    organisations: HashMap<i64, i64>,
     versions: HashMap<i64, Vec<CapacityVersion>>,
     statuses: HashMap<i64, Vec<(StatusChange, chrono::DateTime<Utc>)>>,
     histories: Vec<(i64, History)>,
@@ -116,6 +117,7 @@ async fn load(app: &TestApp) -> Raw {
         .collect();
     Raw {
         wards,
+        organisations: services.iter().map(|s| (s.id, s.organisation_id)).collect(),
         services: services.iter().map(|s| s.id).collect(),
         versions,
         statuses,
@@ -126,16 +128,23 @@ async fn load(app: &TestApp) -> Raw {
     }
 }
 
-/// The domain's answer, service by service.
+/// The domain's answer, group by group (by service or by organisation).
 fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
     let w = &q.windows[0];
-    let mut rows: BTreeMap<i64, OverviewRow> = BTreeMap::new();
-    let mut waits: HashMap<i64, Vec<i64>> = HashMap::new();
+    let group = |s: i64| match q.group_by {
+        GroupBy::Service => s.to_string(),
+        GroupBy::Organisation => raw.organisations[&s].to_string(),
+        other => panic!("no reference for {other:?}"),
+    };
+    let mut rows: BTreeMap<String, OverviewRow> = BTreeMap::new();
+    let mut waits: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut scope = std::collections::HashSet::new();
     for &s in &raw.services {
         // An area filter in these tests is always a ward.
         if q.area_id.is_some_and(|ward| raw.wards[&s] != Some(ward)) {
             continue;
         }
+        scope.insert(s);
         let versions = raw.versions.get(&s).cloned().unwrap_or_default();
         let statuses: Vec<StatusChange> = raw
             .statuses
@@ -148,31 +157,40 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
                 .filter(|x| x.0.valid_from <= q.today)
                 .max_by_key(|x| (x.0.valid_from, x.0.seq))
         });
-        rows.insert(
-            s,
-            OverviewRow {
-                bucket: 0,
-                key: s.to_string(),
-                services: 1,
-                place_days: cap.places_per_week,
-                caseload_days: cap.caseload_max,
-                stale_services: i64::from(now.is_none_or(|x| x.1 < q.stale_before)),
-                oldest_confirmation: now.map(|x| x.1),
-                status: now.map(|x| x.0.status.as_str().to_owned()),
-                demand: 0,
-                active_days: 0,
-                waiting_days: 0,
-                waiting_at_end: 0,
-                answered: 0,
-                declined_capacity: 0,
-                declined_capability: 0,
-                waits: 0,
-                wait_median: None,
-                wait_p90: None,
-            },
-        );
+        let key = group(s);
+        let row = rows.entry(key.clone()).or_insert_with(|| OverviewRow {
+            bucket: 0,
+            key,
+            services: 0,
+            place_days: 0,
+            caseload_days: 0,
+            stale_services: 0,
+            oldest_confirmation: None,
+            status: None,
+            demand: 0,
+            active_days: 0,
+            waiting_days: 0,
+            waiting_at_end: 0,
+            answered: 0,
+            declined_capacity: 0,
+            declined_capability: 0,
+            waits: 0,
+            wait_median: None,
+            wait_p90: None,
+        });
+        row.services += 1;
+        row.place_days += cap.places_per_week;
+        row.caseload_days += cap.caseload_max;
+        row.stale_services += i64::from(now.is_none_or(|x| x.1 < q.stale_before));
+        if let Some((change, confirmed)) = now {
+            row.oldest_confirmation = Some(
+                row.oldest_confirmation
+                    .map_or(*confirmed, |o| o.min(*confirmed)),
+            );
+            let status = change.status.as_str().to_owned();
+            row.status = Some(row.status.take().map_or(status.clone(), |o| o.max(status)));
+        }
     }
-    let scope: std::collections::HashSet<i64> = rows.keys().copied().collect();
     let in_scope = |s: &i64| scope.contains(s);
     for (gateway, h) in &raw.histories {
         if q.gateway_id.is_some_and(|g| g != *gateway) {
@@ -184,53 +202,59 @@ fn reference(raw: &Raw, q: &OverviewQuery) -> BTreeMap<String, OverviewRow> {
             events: h.events.iter().copied().filter(|e| e.on < w.to()).collect(),
         };
         if let Some(e) = h.demand_event() {
-            if w.contains(e.on) && in_scope(&e.service.expect("a service")) {
-                rows.get_mut(&e.service.expect("a service"))
-                    .expect("a row")
-                    .demand += 1;
+            let s = e.service.expect("a service");
+            if w.contains(e.on) && in_scope(&s) {
+                at(&mut rows, group(s)).demand += 1;
             }
         }
         if let Some((s, from, to)) = h.active_interval().filter(|a| in_scope(&a.0)) {
-            rows.get_mut(&s).expect("a row").active_days += w.overlap_days(from, to);
+            at(&mut rows, group(s)).active_days += w.overlap_days(from, to);
         }
         for (s, from, to) in h.waiting_intervals().into_iter().filter(|a| in_scope(&a.0)) {
-            let row = rows.get_mut(&s).expect("a row");
+            let row = at(&mut rows, group(s));
             row.waiting_days += w.overlap_days(from, to);
             if from <= w.last_day() && to.is_none_or(|t| t > w.last_day()) {
                 row.waiting_at_end += 1;
             }
         }
-        for s in h.answered_by(w).into_iter().filter(|s| in_scope(s)) {
-            rows.get_mut(&s).expect("a row").answered += 1;
-        }
-        for s in h
-            .declines(w, DeclineReason::Capacity)
+        // A referral answered by several services of one group counts once.
+        let answered: std::collections::BTreeSet<String> = h
+            .answered_by(w)
             .into_iter()
             .filter(|s| in_scope(s))
-        {
-            rows.get_mut(&s).expect("a row").declined_capacity += 1;
+            .map(group)
+            .collect();
+        for key in answered {
+            at(&mut rows, key).answered += 1;
         }
-        for s in h
-            .declines(w, DeclineReason::Capability)
-            .into_iter()
-            .filter(|s| in_scope(s))
-        {
-            rows.get_mut(&s).expect("a row").declined_capability += 1;
+        for s in h.declines(w, DeclineReason::Capacity) {
+            if in_scope(&s) {
+                at(&mut rows, group(s)).declined_capacity += 1;
+            }
+        }
+        for s in h.declines(w, DeclineReason::Capability) {
+            if in_scope(&s) {
+                at(&mut rows, group(s)).declined_capability += 1;
+            }
         }
         if let Some((s, started, days)) = h.wait() {
             if w.contains(started) && in_scope(&s) {
-                waits.entry(s).or_default().push(days);
+                waits.entry(group(s)).or_default().push(days);
             }
         }
     }
-    for (s, mut list) in waits {
+    for (key, mut list) in waits {
         list.sort_unstable();
-        let row = rows.get_mut(&s).expect("a row");
+        let row = rows.get_mut(&key).expect("a row");
         row.waits = list.len() as i64;
         row.wait_median = Percentile::Median.of(&list);
         row.wait_p90 = Percentile::P90.of(&list);
     }
-    rows.into_values().map(|r| (r.key.clone(), r)).collect()
+    rows
+}
+
+fn at(rows: &mut BTreeMap<String, OverviewRow>, key: String) -> &mut OverviewRow {
+    rows.get_mut(&key).expect("a row for every group in scope")
 }
 
 fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
@@ -319,6 +343,11 @@ async fn every_measure_in_the_database_equals_the_domain_definition() {
     let mut weekly = query(quarter, None);
     weekly.windows = quarter.weeks_in();
     compare(&app, &raw, &weekly).await;
+    // Organisations: a referral that several of an organisation's services
+    // answered counts once among its answers.
+    let mut organisations = query(quarter, None);
+    organisations.group_by = GroupBy::Organisation;
+    compare(&app, &raw, &organisations).await;
 }
 
 const OVERVIEW: &str =

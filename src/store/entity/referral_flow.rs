@@ -19,6 +19,8 @@ pub struct Model {
     pub started_on: Option<Date>,
     pub ended_on: Option<Date>,
     pub wait_from_on: Option<Date>,
+    /// Episodes of the same referral, at any service (this one included).
+    pub episodes: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
