@@ -14,6 +14,7 @@ mod m20261123_000007_create_funding;
 mod m20261123_000008_create_unmet_needs;
 mod m20261123_000009_create_referral_flows;
 mod m20261123_000010_add_referral_flow_episodes;
+mod m20261123_000011_create_referral_writes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_unmet_needs::Migration),
             Box::new(m20261123_000009_create_referral_flows::Migration),
             Box::new(m20261123_000010_add_referral_flow_episodes::Migration),
+            Box::new(m20261123_000011_create_referral_writes::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! database and no GraphQL here; every other layer builds on these types.
 
 pub mod access;
+pub mod age;
 pub mod capability;
 pub mod capacity;
 pub mod codes;
@@ -9,6 +10,7 @@ pub mod language;
 pub mod metrics;
 pub mod money;
 pub mod period;
+pub mod pii;
 pub mod referral;
 pub mod register;
 pub mod status;

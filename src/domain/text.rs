@@ -1,8 +1,9 @@
 //! Parsed free text and identifiers: names and pseudonymous references.
 
-use super::Invalid;
+use super::{pii, Invalid};
 
-/// A required, trimmed piece of text with an upper bound on its length.
+/// A required, trimmed piece of text with an upper bound on its length,
+/// holding no personal data.
 pub fn required(field: &str, raw: &str, max_chars: usize) -> Result<String, Invalid> {
     let value = raw.trim();
     if value.is_empty() {
@@ -14,6 +15,7 @@ pub fn required(field: &str, raw: &str, max_chars: usize) -> Result<String, Inva
             format!("must be at most {max_chars} characters"),
         ));
     }
+    pii::refuse(field, value)?;
     Ok(value.to_owned())
 }
 
@@ -52,6 +54,7 @@ impl PseudonymousRef {
                 "a reference must not be all digits (it could be an NHS number)",
             ));
         }
+        pii::refuse(field, value)?;
         Ok(Self(value.to_owned()))
     }
 
@@ -68,6 +71,13 @@ mod tests {
     fn blank_required_text_is_refused() {
         assert!(required("name", "   ", 10).is_err());
         assert_eq!(required("name", " Age UK ", 10).unwrap(), "Age UK");
+    }
+
+    #[test]
+    fn text_carrying_contact_details_is_refused() {
+        let err = optional("note", Some("her son's number is 07700 900123"), 100).unwrap_err();
+        assert_eq!(err.field, "note");
+        assert!(PseudonymousRef::parse("reference", "SP-9434765919").is_err());
     }
 
     #[test]

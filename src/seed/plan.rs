@@ -407,6 +407,16 @@ fn organisations(
     }
 }
 
+/// Services for older people take them from an age; the rest take adults
+/// of any age.
+fn min_age(template: &str) -> Option<i32> {
+    match template {
+        "Falls Prevention Class" => Some(65),
+        "Chair-based Exercise" => Some(55),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn service(
     rng: &mut ChaCha8Rng,
@@ -438,6 +448,8 @@ fn service(
             template.name, b.wards[ward].name
         )),
         unit_cost_pence: Set(Some(unit_cost)),
+        min_age: Set(min_age(template.name)),
+        max_age: Set(None),
         created_at: Set(created),
         updated_at: Set(created),
     });

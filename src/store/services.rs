@@ -16,6 +16,7 @@ use super::entity::{
 use super::page::{self, Listing};
 use super::sql::Sql;
 use super::Store;
+use crate::domain::age::AgeRange;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Default, Clone)]
@@ -219,6 +220,7 @@ pub struct NewService {
     pub name: String,
     pub description: String,
     pub unit_cost_pence: Option<i64>,
+    pub ages: AgeRange,
     pub needs: Vec<String>,
     pub capabilities: Vec<(String, String)>,
 }
@@ -248,6 +250,8 @@ pub async fn create_service(store: &Store, new: NewService) -> AppResult<service
         name: Set(new.name),
         description: Set(new.description),
         unit_cost_pence: Set(new.unit_cost_pence),
+        min_age: Set(new.ages.min),
+        max_age: Set(new.ages.max),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -263,6 +267,7 @@ pub struct ServiceChanges {
     pub name: Option<String>,
     pub description: Option<String>,
     pub unit_cost_pence: Option<Option<i64>>,
+    pub ages: Option<AgeRange>,
     pub needs: Option<Vec<String>>,
     pub capabilities: Option<Vec<(String, String)>>,
 }
@@ -283,6 +288,10 @@ pub async fn update_service(
     }
     if let Some(cost) = changes.unit_cost_pence {
         active.unit_cost_pence = Set(cost);
+    }
+    if let Some(ages) = changes.ages {
+        active.min_age = Set(ages.min);
+        active.max_age = Set(ages.max);
     }
     active.updated_at = Set(Utc::now());
     let model = active.update(&txn).await?;

@@ -3,6 +3,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
 use chrono::NaiveDate;
 
+use crate::domain::age::AgeRange;
 use crate::domain::capacity::Capacity;
 use crate::domain::codes;
 use crate::domain::money::Pence as Money;
@@ -33,6 +34,22 @@ pub struct CreateServiceInput {
     pub capabilities: Vec<CapabilityInput>,
     /// Cost of one episode, in pence.
     pub unit_cost: Option<Pence>,
+    /// The ages it takes; anyone if left out.
+    pub age_range: Option<AgeRangeInput>,
+}
+
+/// The youngest and oldest age a service takes, in years; either may be
+/// null for no limit.
+#[derive(InputObject)]
+pub struct AgeRangeInput {
+    pub min: Option<i32>,
+    pub max: Option<i32>,
+}
+
+impl AgeRangeInput {
+    fn parse(&self) -> Result<AgeRange, AppError> {
+        Ok(AgeRange::parse(self.min, self.max)?)
+    }
 }
 
 #[derive(InputObject)]
@@ -46,6 +63,8 @@ pub struct UpdateServiceInput {
     pub capabilities: Option<Vec<CapabilityInput>>,
     /// Set, or null to clear.
     pub unit_cost: MaybeUndefined<Pence>,
+    /// Replaces the ages it takes.
+    pub age_range: Option<AgeRangeInput>,
 }
 
 #[derive(InputObject)]
@@ -82,6 +101,11 @@ fn need_codes(field: &str, needs: &[NeedCode]) -> Result<Vec<String>, AppError> 
     Ok(out)
 }
 
+/// A service's description may be blank.
+fn description(raw: &str) -> Result<String, AppError> {
+    Ok(text::optional("description", Some(raw), 4000)?.unwrap_or_default())
+}
+
 fn unit_cost(p: Pence) -> Result<i64, AppError> {
     Ok(Money::non_negative("unitCost", p.0)?.get())
 }
@@ -108,16 +132,17 @@ impl ServiceMutations {
             organisation_id,
             location_id: decode_opt("locationId", "Location", input.location_id.as_ref())?,
             name: text::required("name", &input.name, 200)?,
-            description: input.description.trim().to_owned(),
+            description: description(&input.description)?,
             unit_cost_pence: input.unit_cost.map(unit_cost).transpose()?,
+            ages: input
+                .age_range
+                .as_ref()
+                .map(AgeRangeInput::parse)
+                .transpose()?
+                .unwrap_or_default(),
             needs: need_codes("needs", &input.needs)?,
             capabilities: parse_capabilities("capabilities", &input.capabilities)?,
         };
-        if new.description.chars().count() > 4000 {
-            return Err(
-                AppError::bad_input("description", "must be at most 4000 characters").into(),
-            );
-        }
         Ok(Service(store::create_service(ctx.store(), new).await?))
     }
 
@@ -133,12 +158,17 @@ impl ServiceMutations {
                 .name
                 .map(|n| text::required("name", &n, 200))
                 .transpose()?,
-            description: input.description.map(|d| d.trim().to_owned()),
+            description: input.description.map(|d| description(&d)).transpose()?,
             unit_cost_pence: match input.unit_cost {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(p) => Some(Some(unit_cost(p)?)),
             },
+            ages: input
+                .age_range
+                .as_ref()
+                .map(AgeRangeInput::parse)
+                .transpose()?,
             needs: input.needs.map(|n| need_codes("needs", &n)).transpose()?,
             capabilities: input
                 .capabilities

@@ -72,6 +72,16 @@ impl Service {
         self.0.unit_cost_pence.map(Pence)
     }
 
+    /// The youngest age it takes, in years; null for no lower limit.
+    async fn min_age(&self) -> Option<i32> {
+        self.0.min_age
+    }
+
+    /// The oldest age it takes, in years; null for no upper limit.
+    async fn max_age(&self) -> Option<i32> {
+        self.0.max_age
+    }
+
     /// The capacity version in force today: the latest with `validFrom` on
     /// or before today. Null if none has been recorded.
     async fn capacity(&self, ctx: &Context<'_>) -> Result<Option<CapacityVersion>> {

@@ -12,6 +12,9 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub unit_cost_pence: Option<i64>,
+    /// The youngest and oldest ages it takes, in years, where it has limits.
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
