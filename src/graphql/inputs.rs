@@ -16,6 +16,10 @@ pub struct CapabilityInput {
 }
 
 impl CapabilityInput {
+    pub fn capability(&self, field: &str) -> Result<Capability, AppError> {
+        Ok(Capability::parse(field, self.kind.into(), &self.code)?)
+    }
+
     pub fn parse(&self, field: &str) -> Result<(String, String), AppError> {
         let c = Capability::parse(field, self.kind.into(), &self.code)?;
         Ok((c.kind.as_str().to_owned(), c.code))

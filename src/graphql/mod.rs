@@ -14,14 +14,13 @@ pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, Request, Response, Schema, SchemaBuilder,
-};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, Schema, SchemaBuilder};
 use chrono::Utc;
 use futures_util::future::BoxFuture;
 
@@ -32,17 +31,18 @@ use context::{RequestContext, ResolverSettings};
 use loaders::StoreLoader;
 use mutation::MutationRoot;
 use query::QueryRoot;
+use subscription::{EventBus, SubscriptionRoot};
 
-pub type HeadroomSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type HeadroomSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Recursion limit for the parser, against deeply nested input values.
 const MAX_RECURSIVE_DEPTH: usize = 32;
 
-fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
 }
 
@@ -52,6 +52,7 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
 pub fn build_schema(store: Store, settings: &ServerSettings) -> HeadroomSchema {
     let mut b = builder()
         .data(store)
+        .data(EventBus::default())
         .data(ResolverSettings {
             stale_after_days: settings.stale_after_days,
             default_hourly_rate_pence: settings.default_hourly_rate_pence,
@@ -68,6 +69,23 @@ pub fn build_schema(store: Store, settings: &ServerSettings) -> HeadroomSchema {
 /// The SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
+}
+
+/// What a WebSocket connection's operations run with: its caller, and a
+/// DataLoader that lives as long as the connection.
+pub fn session_data(store: Store, principal: Principal) -> async_graphql::Data {
+    let today = Utc::now().date_naive();
+    let loader = DataLoader::new(
+        StoreLoader::new(store, today, principal.referral_scope()),
+        tokio::spawn,
+    );
+    let mut data = async_graphql::Data::default();
+    data.insert(RequestContext {
+        principal,
+        today,
+        loader,
+    });
+    data
 }
 
 /// Runs a request (or a batch, in order) as `principal`, each operation with

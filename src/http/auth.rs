@@ -17,6 +17,12 @@ pub async fn authenticate(store: &Store, headers: &HeaderMap) -> AppResult<Princ
                 "an API key is required: send the header `Authorization: Bearer <key>`".into(),
             )
         })?;
+    authenticate_bearer(store, header).await
+}
+
+/// The principal behind an `Authorization` value, `Bearer <key>`: from the
+/// header, or from a WebSocket's `connection_init` payload.
+pub async fn authenticate_bearer(store: &Store, header: &str) -> AppResult<Principal> {
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))

@@ -1,9 +1,11 @@
 //! HTTP: the poem routes and their middleware. `/graphql` (GET and POST),
+//! subscriptions over WebSocket at `/graphql/ws`,
 //! GraphiQL at `/`, `/healthz`, `/readyz` and `/metrics`.
 
 mod auth;
 mod graphql;
 mod health;
+mod subscriptions;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -31,6 +33,7 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
             "/graphql",
             get(graphql::endpoint).post(graphql::endpoint.with(SizeLimit::new(body_limit))),
         )
+        .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))

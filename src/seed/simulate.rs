@@ -11,7 +11,7 @@ use rand::distr::Distribution;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::ActiveValue::Set;
 
 use super::names;
 use super::plan::{at, next, Borough, Ids, ServiceSim};
@@ -19,6 +19,7 @@ use crate::domain::codes::DeclineReason;
 use crate::domain::metrics::flow::{Event, History};
 use crate::domain::referral::ReferralState::{self, *};
 use crate::store::entity::{referral, referral_event, referral_flow, referral_need};
+use crate::store::flows;
 
 #[derive(Default)]
 pub struct Referrals {
@@ -319,26 +320,8 @@ pub fn simulate(
                     }
                 }
                 let (state, updated, version) = (t.state.unwrap_or(Received), t.last, t.count);
-                let episodes = t.history.episodes();
-                let count = episodes.len() as i64;
-                for ep in episodes {
-                    out.flows.push(referral_flow::ActiveModel {
-                        id: NotSet,
-                        referral_id: Set(id),
-                        service_id: Set(ep.service),
-                        gateway_id: Set(g.id),
-                        demand_on: Set(ep.demand_on),
-                        waitlisted_on: Set(ep.waitlisted_on),
-                        waitlist_end_on: Set(ep.waitlist_end_on),
-                        accepted_on: Set(ep.accepted_on),
-                        declined_on: Set(ep.declined_on),
-                        decline_reason: Set(ep.decline_reason.map(|r| r.as_str().to_owned())),
-                        started_on: Set(ep.started_on),
-                        ended_on: Set(ep.ended_on),
-                        wait_from_on: Set(ep.wait_from_on),
-                        episodes: Set(count),
-                    });
-                }
+                out.flows
+                    .extend(flows::rows(id, g.id, &t.history.episodes()));
                 out.referrals.push(referral::ActiveModel {
                     id: Set(id),
                     reference: Set(format!(

@@ -103,3 +103,10 @@ pub async fn events_of(
     )
     .await
 }
+
+pub async fn event_by_id(store: &Store, id: i64) -> AppResult<referral_event::Model> {
+    referral_event::Entity::find_by_id(id)
+        .one(store.db())
+        .await?
+        .ok_or_else(|| crate::error::AppError::not_found("referral event", id))
+}

@@ -4,6 +4,7 @@
 
 mod organisations;
 mod records;
+mod referrals;
 mod register;
 mod services;
 
@@ -15,4 +16,5 @@ pub struct MutationRoot(
     services::ServiceMutations,
     records::RecordMutations,
     register::RegisterMutations,
+    referrals::ReferralMutations,
 );

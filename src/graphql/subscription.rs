@@ -1,0 +1,128 @@
+//! Following referrals without polling: each committed referral event is
+//! published on an in-process bus, and subscriptions over WebSocket pass on
+//! the events their caller may see.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Result, Subscription, ID};
+use futures_util::{Stream, StreamExt};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::context::ContextExt;
+use super::ids::{decode_as, decode_opt};
+use super::types::referral::ReferralEvent;
+use crate::domain::access::Principal;
+use crate::domain::codes::Role;
+use crate::error::AppError;
+use crate::store::entity::referral_event;
+use crate::store::{referrals, services};
+
+/// A committed referral event, with the two sides that may see it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub event: referral_event::Model,
+    pub gateway_id: i64,
+    /// The organisation running the event's service, if it has one.
+    pub organisation_id: Option<i64>,
+}
+
+impl Published {
+    fn visible_to(&self, p: &Principal) -> bool {
+        match p.role {
+            Role::Admin => true,
+            Role::LinkWorker => p.gateway_id == Some(self.gateway_id),
+            Role::Provider => {
+                p.organisation_id.is_some() && p.organisation_id == self.organisation_id
+            }
+            Role::Commissioner | Role::Researcher => false,
+        }
+    }
+}
+
+/// The in-process bus. A subscriber that falls more than `CAPACITY` events
+/// behind skips the oldest it missed (see `Lagged` below).
+#[derive(Clone)]
+pub struct EventBus(broadcast::Sender<Arc<Published>>);
+
+const CAPACITY: usize = 1024;
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self(broadcast::channel(CAPACITY).0)
+    }
+}
+
+impl EventBus {
+    /// Publishes a committed event; nobody listening is fine.
+    pub fn publish(&self, p: Published) {
+        let _ = self.0.send(Arc::new(p));
+    }
+
+    fn stream(&self) -> impl Stream<Item = Arc<Published>> {
+        // A lagging subscriber loses the events it was too slow for, and
+        // keeps receiving; the referral's `events` field has them all.
+        BroadcastStream::new(self.0.subscribe()).filter_map(|r| async move { r.ok() })
+    }
+}
+
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Each new event of one referral, as it is committed. The referral
+    /// must be one the caller may see.
+    async fn referral_events(
+        &self,
+        ctx: &Context<'_>,
+        referral_id: ID,
+    ) -> Result<impl Stream<Item = ReferralEvent>> {
+        let principal = ctx.principal().clone();
+        let id = decode_as("referralId", "Referral", &referral_id)?;
+        let scope = principal.referral_scope().ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "a {} key sees aggregates, not individual referrals",
+                principal.role
+            ))
+        })?;
+        if referrals::referrals_by_id(ctx.store(), scope, &[id])
+            .await?
+            .is_empty()
+        {
+            return Err(AppError::not_found("referral", referral_id.as_str()).into());
+        }
+        let bus = ctx.data_unchecked::<EventBus>();
+        Ok(bus.stream().filter_map(move |p| {
+            let keep = p.event.referral_id == id && p.visible_to(&principal);
+            async move { keep.then(|| ReferralEvent(p.event.clone())) }
+        }))
+    }
+
+    /// Each new event on a provider's services (or on one of them), as it
+    /// is committed.
+    async fn provider_referral_events(
+        &self,
+        ctx: &Context<'_>,
+        service_id: Option<ID>,
+    ) -> Result<impl Stream<Item = ReferralEvent>> {
+        let principal = ctx
+            .require(
+                &[Role::Provider, Role::Admin],
+                "following a provider's referrals",
+            )?
+            .clone();
+        let service = decode_opt("serviceId", "Service", service_id.as_ref())?;
+        if let Some(s) = service {
+            let svc = services::require_service(ctx.store().db(), s).await?;
+            ctx.require_manager_of(svc.organisation_id)?;
+        }
+        let bus = ctx.data_unchecked::<EventBus>();
+        Ok(bus.stream().filter_map(move |p| {
+            let keep = p.visible_to(&principal)
+                && p.organisation_id.is_some()
+                && service.is_none_or(|s| p.event.service_id == Some(s));
+            async move { keep.then(|| ReferralEvent(p.event.clone())) }
+        }))
+    }
+}
