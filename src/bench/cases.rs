@@ -63,7 +63,7 @@ fn overview(window: Window, area: Option<i64>, group_by: GroupBy) -> OverviewQue
         need: None,
         gateway_id: None,
         group_by,
-        service_id: None,
+        services: None,
         today,
         stale_before: chrono::Utc::now() - chrono::Duration::days(30),
     }

@@ -7,6 +7,7 @@ pub mod capability;
 pub mod capacity;
 pub mod codes;
 pub mod language;
+pub mod matching;
 pub mod metrics;
 pub mod money;
 pub mod period;

@@ -103,6 +103,10 @@ loader!(OrganisationContributions => Vec<contribution::Model>, |s, ids, _t| fund
 loader!(SkillId => skill::Model, |s, ids, _t| page::find::<skill::Entity>(s, &ids));
 loader!(OrganisationSkills => Vec<skill::Model>, |s, ids, _t| funding::skills_of_organisations(s, &ids));
 loader!(UnmetNeedId => unmet_need::Model, |s, ids, _t| page::find::<unmet_need::Entity>(s, &ids));
+loader!(
+    /// How many times link workers reported that nothing fits, per entry.
+    UnmetNeedReports => i64, |s, ids, _t| unmet_needs::report_counts(s, &ids)
+);
 loader!(ServiceAwards => Vec<funding_award::Model>, |s, ids, _t| funding::awards_of_services(s, &ids));
 
 /// The evidence for a register entry over a window.

@@ -14,6 +14,7 @@ pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod scalars;
+pub mod search;
 pub mod subscription;
 pub mod types;
 

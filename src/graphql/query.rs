@@ -31,6 +31,7 @@ pub struct QueryRoot(
     super::metrics::MetricsQuery,
     super::metrics::FundingQuery,
     super::metrics::ContributionQuery,
+    super::search::SearchQuery,
 );
 
 #[derive(Default)]

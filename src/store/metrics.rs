@@ -10,6 +10,7 @@ use sea_orm::{FromQueryResult, Statement, Value};
 use super::sql::{Dialect, Sql};
 use super::Store;
 use crate::domain::metrics::flow::Percentile;
+use crate::domain::metrics::overview::Sums;
 use crate::domain::metrics::Window;
 use crate::error::AppResult;
 
@@ -39,8 +40,9 @@ pub struct OverviewQuery {
     /// Demand from this gateway only (capacity is unaffected).
     pub gateway_id: Option<i64>,
     pub group_by: GroupBy,
-    /// Only this service (a trend for one service).
-    pub service_id: Option<i64>,
+    /// Only these services (a trend for one service; the candidates of a
+    /// service search).
+    pub services: Option<Vec<i64>>,
     /// "Now", for the status in force and its staleness.
     pub today: NaiveDate,
     /// A confirmation before this is stale.
@@ -80,6 +82,22 @@ pub struct OverviewRow {
     pub oldest_confirmation: Option<DateTime<Utc>>,
     /// The status in force today (meaningful for a group of one service).
     pub status: Option<String>,
+}
+
+impl OverviewRow {
+    pub fn sums(&self) -> Sums {
+        Sums {
+            services: self.services,
+            place_days: self.place_days,
+            caseload_days: self.caseload_days,
+            demand: self.demand,
+            active_days: self.active_days,
+            waiting_days: self.waiting_days,
+            answered: self.answered,
+            declined_capacity: self.declined_capacity,
+            declined_capability: self.declined_capability,
+        }
+    }
 }
 
 /// The measures for every group in scope and every window, in window and
@@ -159,9 +177,19 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             " AND g.service_id IN (SELECT service_id FROM service_need WHERE need_code = {n})"
         ));
     }
-    if let Some(service) = q.service_id {
-        let s = sql.param(service);
-        scope_filter.push_str(&format!(" AND g.service_id = {s}"));
+    if let Some(services) = &q.services {
+        let ids: Vec<String> = services.iter().map(|id| sql.param(*id)).collect();
+        let ids = if ids.is_empty() {
+            "NULL".to_owned()
+        } else {
+            ids.join(", ")
+        };
+        let filter = format!("s.id IN ({ids})");
+        geo_filter = if geo_filter.is_empty() {
+            format!(" WHERE {filter}")
+        } else {
+            format!("{geo_filter} AND {filter}")
+        };
     }
     let gateway_filter = match q.gateway_id {
         Some(g) => {

@@ -11,6 +11,7 @@ pub mod funding_gaps;
 pub mod gateways;
 pub mod keys;
 pub mod lifecycle;
+pub mod matching;
 pub mod metrics;
 pub mod organisations;
 pub mod page;

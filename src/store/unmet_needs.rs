@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
 };
 
-use super::entity::unmet_need;
+use super::entity::{unmet_need, unmet_need_report};
 use super::page::Listing;
 use super::Store;
 use crate::error::{AppError, AppResult};
@@ -178,4 +178,121 @@ pub async fn evidence(
         .all(store.db())
         .await?;
     Ok(rows.into_iter().map(|r| (r.unmet_need_id, r)).collect())
+}
+
+/// A link worker's report that nothing fits, for one need.
+pub struct NoFitReport {
+    pub need_code: String,
+    /// The capability that was lacking, for a report of that kind.
+    pub capability: Option<(String, String)>,
+    pub reason: String,
+    pub note: Option<String>,
+    pub gateway_id: Option<i64>,
+    pub recorded_by: Option<i64>,
+    /// The entry to open if no open entry matches.
+    pub new_entry: UnmetNeedFields,
+}
+
+/// The open (or mitigating) register entry a report about `ward` belongs
+/// to: same need and missing capability, in the ward, its local authority
+/// or its ICB, the most local first.
+pub async fn matching_entry(
+    store: &Store,
+    ward: &super::entity::area::Model,
+    la: Option<&super::entity::area::Model>,
+    need: &str,
+    capability: Option<&(String, String)>,
+) -> AppResult<Option<unmet_need::Model>> {
+    let mut areas = vec![ward.id];
+    areas.extend(la.map(|l| l.id));
+    areas.extend(la.and_then(|l| l.parent_id));
+    let mut s = unmet_need::Entity::find()
+        .filter(unmet_need::Column::Status.is_in(["open", "mitigating"]))
+        .filter(unmet_need::Column::NeedCode.eq(need))
+        .filter(unmet_need::Column::AreaId.is_in(areas.clone()));
+    s = match capability {
+        Some((k, c)) => s
+            .filter(unmet_need::Column::CapabilityKind.eq(k.clone()))
+            .filter(unmet_need::Column::CapabilityCode.eq(c.clone())),
+        None => s.filter(unmet_need::Column::CapabilityKind.is_null()),
+    };
+    let mut found = s.all(store.db()).await?;
+    found.sort_by_key(|u| (areas.iter().position(|a| *a == u.area_id), u.id));
+    Ok(found.into_iter().next())
+}
+
+/// Records the reports, each against its matching entry or a new one at
+/// `new_area_id`, in one transaction; returns the entries.
+pub async fn record_no_fit(
+    store: &Store,
+    ward_id: i64,
+    new_area_id: i64,
+    reports: Vec<(Option<unmet_need::Model>, NoFitReport)>,
+) -> AppResult<Vec<unmet_need::Model>> {
+    let txn = store.db().begin().await?;
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(reports.len());
+    for (entry, r) in reports {
+        let entry = match entry {
+            Some(e) => e,
+            None => {
+                let f = r.new_entry;
+                let (kind, code) = f.capability.unzip();
+                unmet_need::ActiveModel {
+                    area_id: Set(new_area_id),
+                    need_code: Set(f.need_code),
+                    capability_kind: Set(kind),
+                    capability_code: Set(code),
+                    evidence: Set(f.evidence),
+                    likelihood: Set(f.likelihood),
+                    impact: Set(f.impact),
+                    action: Set(f.action),
+                    owner: Set(f.owner),
+                    review_date: Set(f.review_date),
+                    status: Set(f.status),
+                    created_by: Set(r.recorded_by),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        unmet_need_report::ActiveModel {
+            unmet_need_id: Set(entry.id),
+            ward_id: Set(ward_id),
+            gateway_id: Set(r.gateway_id),
+            reason: Set(r.reason),
+            note: Set(r.note),
+            recorded_by: Set(r.recorded_by),
+            recorded_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        out.push(entry);
+    }
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// How many link-worker reports each entry has.
+pub async fn report_counts(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64, i64>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        unmet_need_id: i64,
+        reports: i64,
+    }
+    let mut sql = super::sql::Sql::new(
+        "SELECT unmet_need_id, CAST(COUNT(*) AS BIGINT) AS reports FROM unmet_need_report WHERE unmet_need_id IN ",
+    );
+    sql.bind_list(ids).push(" GROUP BY unmet_need_id");
+    let rows = Row::find_by_statement(sql.build(store.backend()))
+        .all(store.db())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.unmet_need_id, r.reports))
+        .collect())
 }

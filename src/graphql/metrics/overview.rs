@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 
 use super::{offset_page, WindowInput};
 use crate::domain::codes;
-use crate::domain::metrics::overview::{self, Measures, Sums};
+use crate::domain::metrics::overview::{self, Measures};
 use crate::domain::metrics::Window;
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
@@ -43,7 +43,7 @@ impl MetricsQuery {
         let stale_after_days = ctx.settings().stale_after_days;
         let q = OverviewQuery {
             windows: vec![window],
-            service_id: None,
+            services: None,
             area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
             need: need.map(|n| codes::Need::from(n).as_str().to_owned()),
             gateway_id: decode_opt("gatewayId", "Gateway", gateway_id.as_ref())?,
@@ -74,7 +74,7 @@ impl MetricsQuery {
         let q = OverviewQuery {
             windows: window.weeks_in(),
             area_id: decode_opt("areaId", "Area", area_id.as_ref())?,
-            service_id: decode_opt("serviceId", "Service", service_id.as_ref())?,
+            services: decode_opt("serviceId", "Service", service_id.as_ref())?.map(|s| vec![s]),
             need: need.map(|n| codes::Need::from(n).as_str().to_owned()),
             gateway_id: decode_opt("gatewayId", "Gateway", gateway_id.as_ref())?,
             group_by: OverviewGroupBy::All.into(),
@@ -101,17 +101,7 @@ fn to_groups(
     rows.into_iter()
         .filter_map(|r| {
             let window = *windows.get(usize::try_from(r.bucket).ok()?)?;
-            let sums = Sums {
-                services: r.services,
-                place_days: r.place_days,
-                caseload_days: r.caseload_days,
-                demand: r.demand,
-                active_days: r.active_days,
-                waiting_days: r.waiting_days,
-                answered: r.answered,
-                declined_capacity: r.declined_capacity,
-                declined_capability: r.declined_capability,
-            };
+            let sums = r.sums();
             Some(CapacityGroup {
                 group_by,
                 key: r.key,

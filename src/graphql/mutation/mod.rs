@@ -17,4 +17,5 @@ pub struct MutationRoot(
     records::RecordMutations,
     register::RegisterMutations,
     referrals::ReferralMutations,
+    crate::graphql::search::SearchMutations,
 );

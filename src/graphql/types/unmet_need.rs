@@ -12,7 +12,7 @@ use crate::domain::metrics::Window;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{stored, NeedCode, UnmetNeedStatus};
 use crate::graphql::ids;
-use crate::graphql::loaders::{AreaId, UnmetNeedEvidence};
+use crate::graphql::loaders::{AreaId, UnmetNeedEvidence, UnmetNeedReports};
 use crate::graphql::metrics::WindowInput;
 use crate::graphql::scalars::Date;
 use crate::store::entity::unmet_need;
@@ -88,6 +88,12 @@ impl UnmetNeed {
 
     async fn status(&self) -> Result<UnmetNeedStatus> {
         Ok(stored(codes::UnmetNeedStatus::parse, &self.0.status)?.into())
+    }
+
+    /// How many times link workers searched for this need here, found
+    /// nothing that fits, and recorded it (`recordNoFit`).
+    async fn search_reports(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(load(ctx, UnmetNeedReports(self.0.id)).await?.unwrap_or(0))
     }
 
     /// Declines counted live: referrals living in the entry's area with its
