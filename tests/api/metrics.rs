@@ -261,7 +261,7 @@ fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
     OverviewQuery {
         windows: vec![window],
         area_id: None,
-        service_id: None,
+        services: None,
         need: None,
         gateway_id,
         group_by: GroupBy::Service,
