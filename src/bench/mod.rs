@@ -3,6 +3,7 @@
 //! run directly as SQL. It prints figures; it asserts nothing.
 
 mod cases;
+mod lifecycle;
 mod stats;
 
 use std::time::{Duration, Instant};
@@ -22,6 +23,10 @@ pub struct BenchOptions {
     /// The scale to seed when the database is empty.
     pub scale: Scale,
     pub iterations: usize,
+    /// Referrals to move through their lifecycle (0 for none: the run
+    /// writes them into the database it measures).
+    pub referrals: usize,
+    pub concurrency: usize,
     pub show_progress: bool,
 }
 
@@ -39,6 +44,9 @@ pub struct Report {
     pub backend: String,
     pub seeded: Option<seed::SeedSummary>,
     pub cases: Vec<CaseReport>,
+    /// `findServices` latency, and the mean number of matches.
+    pub search: Option<(Stats, f64)>,
+    pub throughput: Option<lifecycle::Throughput>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -106,6 +114,22 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         };
         reports.push(report);
     }
+    let search = Some(lifecycle::search(&store, &client, &url, &key, options.iterations).await?);
+    let throughput = if options.referrals > 0 {
+        Some(
+            lifecycle::transitions(
+                &store,
+                &client,
+                &url,
+                options.referrals,
+                options.concurrency.max(1),
+                options.show_progress,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     keys::revoke_named(&store, "bench").await?;
     let _ = stop.send(());
     let _ = server.await;
@@ -113,6 +137,8 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         backend: format!("{:?}", store.backend()),
         seeded,
         cases: reports,
+        search,
+        throughput,
         peak_rss_mb: stats::peak_rss_mb(),
     })
 }
@@ -191,6 +217,36 @@ impl Report {
                 c.graphql.p95_ms - c.raw.p95_ms,
                 c.rows_scanned
                     .map_or_else(|| "n/a".to_owned(), |n| n.to_string()),
+            ));
+        }
+        if let Some((stats, matches)) = &self.search {
+            out.push_str(&format!(
+                "\nfindServices (5 km, different wards and people): p50 / p95 / max {stats} ms, {matches:.1} matches on average\n"
+            ));
+        }
+        if let Some(t) = &self.throughput {
+            out.push_str(&format!(
+                "\nlifecycle: {} referrals × 4 moves by {} concurrent clients: {} moves in {:.1} s = {:.0} moves/s; move p50 / p95 / max {} ms\n\
+                 afterwards: {} referrals, {} events, {} flows (expected {}, {}, {}){}\n",
+                t.referrals,
+                t.concurrency,
+                t.moves,
+                t.seconds,
+                t.moves_per_second(),
+                t.move_latency,
+                t.found.referrals,
+                t.found.events,
+                t.found.flows,
+                t.expected.referrals,
+                t.expected.events,
+                t.expected.flows,
+                if (t.found.referrals, t.found.events, t.found.flows)
+                    == (t.expected.referrals, t.expected.events, t.expected.flows)
+                {
+                    ": none lost or duplicated"
+                } else {
+                    ": MISMATCH"
+                }
             ));
         }
         out

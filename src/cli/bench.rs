@@ -21,6 +21,15 @@ pub struct Args {
     /// Timed runs of each query (after one warm-up run).
     #[arg(long, default_value_t = 30)]
     pub iterations: usize,
+
+    /// Referrals to move through their whole lifecycle through HTTP, to
+    /// measure transitions per second (they stay in the database; 0 skips).
+    #[arg(long, default_value_t = 500)]
+    pub referrals: usize,
+
+    /// Clients moving referrals at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
 }
 
 pub async fn run(args: Args) -> AppResult<()> {
@@ -37,6 +46,8 @@ pub async fn run(args: Args) -> AppResult<()> {
         &BenchOptions {
             scale,
             iterations: args.iterations.max(1),
+            referrals: args.referrals,
+            concurrency: args.concurrency,
             show_progress: true,
         },
     )

@@ -29,3 +29,12 @@ impl Listing for gateway::Entity {
         gateway::Column::Id
     }
 }
+
+/// The first gateway, if any (where the benchmark's referrals come from).
+pub async fn first(store: &super::Store) -> crate::error::AppResult<Option<gateway::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(gateway::Entity::find()
+        .order_by_asc(gateway::Column::Id)
+        .one(store.db())
+        .await?)
+}

@@ -48,3 +48,25 @@ pub async fn candidates(
         .all(store.db())
         .await?)
 }
+
+/// Up to `n` wards with a centroid, spread evenly over the ward ids (the
+/// benchmark's search origins).
+pub async fn sample_wards(store: &Store, n: usize) -> AppResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+    }
+    let rows = Row::find_by_statement(
+        Sql::new("SELECT id FROM area WHERE kind = 'ward' AND latitude IS NOT NULL ORDER BY id")
+            .build(store.backend()),
+    )
+    .all(store.db())
+    .await?;
+    let step = (rows.len() / n.max(1)).max(1);
+    Ok(rows
+        .into_iter()
+        .step_by(step)
+        .take(n)
+        .map(|r| r.id)
+        .collect())
+}

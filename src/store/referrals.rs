@@ -110,3 +110,47 @@ pub async fn event_by_id(store: &Store, id: i64) -> AppResult<referral_event::Mo
         .await?
         .ok_or_else(|| crate::error::AppError::not_found("referral event", id))
 }
+
+/// Referrals whose reference starts with `prefix`, with their events and
+/// flows: the benchmark's check that no event was lost or duplicated.
+#[derive(Debug, Clone, Copy, sea_orm::FromQueryResult)]
+pub struct Tally {
+    pub referrals: i64,
+    pub events: i64,
+    pub flows: i64,
+}
+
+pub async fn tally(store: &Store, prefix: &str) -> AppResult<Tally> {
+    use sea_orm::FromQueryResult;
+    let mut sql = super::sql::Sql::default();
+    let p = sql.param(format!("{prefix}%"));
+    sql.push(&format!(
+        "SELECT
+            CAST((SELECT COUNT(*) FROM referral WHERE reference LIKE {p}) AS BIGINT) AS referrals,
+            CAST((SELECT COUNT(*) FROM referral_event e JOIN referral r ON r.id = e.referral_id
+                  WHERE r.reference LIKE {p}) AS BIGINT) AS events,
+            CAST((SELECT COUNT(*) FROM referral_flow f JOIN referral r ON r.id = f.referral_id
+                  WHERE r.reference LIKE {p}) AS BIGINT) AS flows"
+    ));
+    Tally::find_by_statement(sql.build(store.backend()))
+        .one(store.db())
+        .await?
+        .ok_or_else(|| crate::error::AppError::Internal("no tally row".into()))
+}
+
+/// Up to `n` services with a venue and their organisations, spread over
+/// the service ids (where the benchmark sends its referrals).
+pub async fn sample_services(store: &Store, n: usize) -> AppResult<Vec<(i64, i64)>> {
+    let rows = service::Entity::find()
+        .filter(service::Column::LocationId.is_not_null())
+        .order_by_asc(service::Column::Id)
+        .all(store.db())
+        .await?;
+    let step = (rows.len() / n.max(1)).max(1);
+    Ok(rows
+        .into_iter()
+        .step_by(step)
+        .take(n)
+        .map(|s| (s.id, s.organisation_id))
+        .collect())
+}

@@ -62,10 +62,8 @@ struct Borough {
 
 async fn borough(app: &TestApp) -> Borough {
     let la = insert_area(app, "E08000901", "local_authority", None, None).await;
-    let ward = |code: &'static str, lat: f64| {
-        let app = app;
-        async move { insert_area(app, code, "ward", Some(la), Some((lat, -1.90))).await }
-    };
+    let ward =
+        |code: &'static str, lat: f64| insert_area(app, code, "ward", Some(la), Some((lat, -1.90)));
     let (home, near, far) = (
         ward("E05000901", 52.48).await,
         ward("E05000902", 52.50).await,
