@@ -72,6 +72,33 @@ pub fn sdl() -> String {
     builder().finish().sdl()
 }
 
+/// The schema as the WebSocket endpoint runs it: every error leaves with
+/// a code, as it does over HTTP.
+#[derive(Clone)]
+pub struct CodedSchema(pub HeadroomSchema);
+
+impl async_graphql::Executor for CodedSchema {
+    async fn execute(&self, request: Request) -> Response {
+        let mut response = self.0.execute(request).await;
+        error::add_codes(&mut response);
+        response
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<std::sync::Arc<async_graphql::Data>>,
+    ) -> futures_util::stream::BoxStream<'static, Response> {
+        use futures_util::StreamExt;
+        async_graphql::Executor::execute_stream(&self.0, request, session_data)
+            .map(|mut response| {
+                error::add_codes(&mut response);
+                response
+            })
+            .boxed()
+    }
+}
+
 /// What a WebSocket connection's operations run with: its caller, and a
 /// DataLoader that lives as long as the connection.
 pub fn session_data(store: Store, principal: Principal) -> async_graphql::Data {

@@ -27,7 +27,7 @@ pub async fn endpoint(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             let store = state.store.clone();
-            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+            GraphQLWebSocket::new(stream, graphql::CodedSchema(state.schema.clone()), protocol)
                 .on_connection_init(move |payload: serde_json::Value| async move {
                     let header = ["Authorization", "authorization"]
                         .iter()

@@ -53,6 +53,27 @@ pub const RECORD_CONTRIBUTION: &str = "mutation ($input: RecordContributionInput
     recordContribution(input: $input) { id }
 }";
 
+/// What a lifecycle mutation returns, as the lifecycle tests read it.
+pub const CREATE_REFERRAL: &str = "mutation ($input: CreateReferralInput!) {
+    createReferral(input: $input) {
+        referral { id state version gateway { id } service { id }
+            events { id fromState toState reason actorRole note
+                     missingCapability { kind code } service { id } } }
+        event { id fromState toState actorRole reason note service { id } }
+        replayed
+    }
+}";
+
+pub const MOVE_REFERRAL: &str = "mutation ($input: MoveReferralInput!) {
+    moveReferral(input: $input) {
+        referral { id state version gateway { id } service { id }
+            events { id fromState toState reason actorRole note
+                     missingCapability { kind code } service { id } } }
+        event { id fromState toState actorRole reason note service { id } }
+        replayed
+    }
+}";
+
 /// One plaintext API key per role.
 pub struct Keys {
     pub admin: String,
@@ -446,6 +467,87 @@ impl TestApp {
             } }),
         )
         .await
+    }
+}
+
+impl TestApp {
+    /// Records a referral as `key` (a link worker) from `ward_id`, for
+    /// loneliness, under a reference of its own, with `extra` merged into
+    /// the input; the response body.
+    pub async fn create_referral(&self, key: &str, ward_id: &str, extra: Value) -> Value {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut input = json!({
+            "reference": format!("SP-T-{n:06}"),
+            "ageBand": "FROM_65_TO_74",
+            "residenceWardId": ward_id,
+            "needs": ["LONELINESS"],
+        });
+        merge(&mut input, extra);
+        self.gql(key, CREATE_REFERRAL, json!({ "input": input }))
+            .await
+    }
+
+    /// Moves a referral read at `version` to `to` as `key`, with `extra`
+    /// (serviceId, reason, note, …) merged into the input; the response body.
+    pub async fn move_referral(
+        &self,
+        key: &str,
+        referral_id: &str,
+        version: i64,
+        to: &str,
+        extra: Value,
+    ) -> Value {
+        let mut input = json!({ "referralId": referral_id, "version": version, "to": to });
+        merge(&mut input, extra);
+        self.gql(key, MOVE_REFERRAL, json!({ "input": input }))
+            .await
+    }
+
+    /// Inserts another gateway (gateways have no mutation); its row id.
+    pub async fn insert_gateway(&self, name: &str) -> i64 {
+        gateway::ActiveModel {
+            kind: Set("social_prescribing".into()),
+            name: Set(name.into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(self.store.db())
+        .await
+        .unwrap_or_else(|e| panic!("cannot insert the gateway {name}: {e}"))
+        .id
+    }
+
+    /// Issues one more key: a provider's for the organisation with global id
+    /// `organisation_id`, or a link worker's for the gateway with row id
+    /// `gateway_id`.
+    pub async fn issue_key(
+        &self,
+        role: Role,
+        organisation_id: Option<&str>,
+        gateway_id: Option<i64>,
+    ) -> String {
+        let organisation = organisation_id.map(|id| {
+            ids::decode("organisationId", &id.into())
+                .unwrap_or_else(|e| panic!("{id} is not a global id: {e}"))
+                .1
+        });
+        keys::issue(
+            &self.store,
+            role,
+            &format!("extra {role}"),
+            organisation,
+            gateway_id,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("a {role} key is issued: {e}"))
+    }
+}
+
+/// Sets each field of the object `extra` on the object `target`.
+fn merge(target: &mut Value, extra: Value) {
+    if let (Some(target), Value::Object(extra)) = (target.as_object_mut(), extra) {
+        target.extend(extra);
     }
 }
 

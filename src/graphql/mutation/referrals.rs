@@ -310,7 +310,14 @@ impl ReferralMutations {
             gateway_id: referral.gateway_id,
             provider: current.as_ref().map(|s| s.organisation_id),
         };
-        lifecycle::check(&principal, &snapshot, input.version, &mv).map_err(refused)?;
+        if let Err(refusal) = lifecycle::check(&principal, &snapshot, input.version, &mv) {
+            // A retry racing its original may read the referral just after
+            // the original moved it: answer it with the original's result.
+            if let Some(done) = earlier(ctx, idem.as_ref()).await? {
+                return Ok(done);
+            }
+            return Err(refused(refusal).into());
+        }
         let after = match mv.service {
             Some(s) => Some(
                 services::require_service(ctx.store().db(), s)
