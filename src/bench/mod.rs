@@ -23,6 +23,8 @@ pub struct BenchOptions {
     /// The scale to seed when the database is empty.
     pub scale: Scale,
     pub iterations: usize,
+    /// `findServices` runs, each from another ward.
+    pub searches: usize,
     /// Referrals to move through their lifecycle (0 for none: the run
     /// writes them into the database it measures).
     pub referrals: usize,
@@ -114,7 +116,7 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         };
         reports.push(report);
     }
-    let search = Some(lifecycle::search(&store, &client, &url, &key, options.iterations).await?);
+    let search = Some(lifecycle::search(&store, &client, &url, &key, options.searches.max(1)).await?);
     let throughput = if options.referrals > 0 {
         Some(
             lifecycle::transitions(

@@ -22,6 +22,10 @@ pub struct Args {
     #[arg(long, default_value_t = 30)]
     pub iterations: usize,
 
+    /// `findServices` runs, each from another ward (after one warm-up).
+    #[arg(long, default_value_t = 100)]
+    pub searches: usize,
+
     /// Referrals to move through their whole lifecycle through HTTP, to
     /// measure transitions per second (they stay in the database; 0 skips).
     #[arg(long, default_value_t = 500)]
@@ -46,6 +50,7 @@ pub async fn run(args: Args) -> AppResult<()> {
         &BenchOptions {
             scale,
             iterations: args.iterations.max(1),
+            searches: args.searches,
             referrals: args.referrals,
             concurrency: args.concurrency,
             show_progress: true,
