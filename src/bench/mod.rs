@@ -116,7 +116,8 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         };
         reports.push(report);
     }
-    let search = Some(lifecycle::search(&store, &client, &url, &key, options.searches.max(1)).await?);
+    let search =
+        Some(lifecycle::search(&store, &client, &url, &key, options.searches.max(1)).await?);
     let throughput = if options.referrals > 0 {
         Some(
             lifecycle::transitions(

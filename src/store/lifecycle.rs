@@ -221,19 +221,15 @@ pub async fn move_referral(
         .col_expr(referral::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(referral::Column::Id.eq(mv.referral_id))
         .filter(referral::Column::Version.eq(mv.version))
-        .exec(&txn)
+        .exec_with_returning(&txn)
         .await?;
-    if updated.rows_affected == 0 {
+    let Some(model) = updated.into_iter().next() else {
         txn.rollback().await?;
         return Err(AppError::Conflict(format!(
             "the referral changed after version {}; read it again and retry",
             mv.version
         )));
-    }
-    let model = referral::Entity::find_by_id(mv.referral_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("referral", mv.referral_id))?;
+    };
     let decline = mv.reason.map(|r| (r, mv.missing_capability));
     let event = append(&txn, &model, Some(mv.from), actor, decline, mv.note).await?;
     flows::rewrite(&txn, model.id, model.gateway_id).await?;
