@@ -28,7 +28,6 @@ impl MigrationTrait for Migration {
                     .col(text("request_hash"))
                     .col(big_null("referral_id"))
                     .col(big_null("referral_event_id"))
-                    .col(big_null("unmet_need_report_id"))
                     .col(timestamp("created_at"))
                     .foreign_key(&mut fk("idempotency_key", "api_key_id", "api_key"))
                     .foreign_key(&mut fk("idempotency_key", "referral_id", "referral"))

@@ -40,6 +40,28 @@ impl Principal {
         }
     }
 
+    /// Whether the caller acts for the gateway a referral came through (an
+    /// admin acts for every side).
+    pub fn acts_for_gateway(&self, gateway_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::LinkWorker => self.gateway_id == Some(gateway_id),
+            _ => false,
+        }
+    }
+
+    /// Whether the caller acts for the provider running a referral's
+    /// service (`None`: the referral is with no service).
+    pub fn acts_for_provider(&self, organisation_id: Option<i64>) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Provider => {
+                self.organisation_id.is_some() && self.organisation_id == organisation_id
+            }
+            _ => false,
+        }
+    }
+
     /// Commissioners and researchers see services and aggregates, never
     /// referral rows; link workers and providers see their own.
     pub fn referral_scope(&self) -> Option<ReferralScope> {

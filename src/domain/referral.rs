@@ -173,17 +173,8 @@ pub enum Refusal {
 
 /// Whether `who` may make `mv` on `referral`, which they read at `version`.
 pub fn check(who: &Principal, referral: &Snapshot, version: i32, mv: &Move) -> Result<(), Refusal> {
-    use super::codes::Role;
-    let on_gateway_side = match who.role {
-        Role::Admin => true,
-        Role::LinkWorker => who.gateway_id == Some(referral.gateway_id),
-        _ => false,
-    };
-    let on_provider_side = match who.role {
-        Role::Admin => true,
-        Role::Provider => who.organisation_id.is_some() && who.organisation_id == referral.provider,
-        _ => false,
-    };
+    let on_gateway_side = who.acts_for_gateway(referral.gateway_id);
+    let on_provider_side = who.acts_for_provider(referral.provider);
     let allowed = match mv.to.made_by() {
         Side::Gateway => on_gateway_side,
         Side::Provider => on_provider_side,

@@ -5,7 +5,7 @@ use async_graphql::Context;
 use chrono::NaiveDate;
 
 use super::loaders::StoreLoader;
-use crate::domain::access::Principal;
+use crate::domain::access::{Principal, ReferralScope};
 use crate::domain::codes::Role;
 use crate::error::AppError;
 use crate::store::Store;
@@ -55,6 +55,18 @@ pub trait ContextExt {
                 p.role
             )))
         }
+    }
+
+    /// Which referrals the caller may see; FORBIDDEN for roles that see
+    /// aggregates only.
+    fn referral_scope(&self) -> Result<ReferralScope, AppError> {
+        let p = self.principal();
+        p.referral_scope().ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "a {} key sees aggregates, not individual referrals",
+                p.role
+            ))
+        })
     }
 
     /// The caller, if they may manage `organisation_id`; FORBIDDEN otherwise.

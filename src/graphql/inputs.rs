@@ -3,7 +3,7 @@
 
 use async_graphql::InputObject;
 
-use super::enums::CapabilityKind;
+use super::enums::{CapabilityKind, NeedCode};
 use crate::domain::capability::Capability;
 use crate::error::AppError;
 
@@ -24,6 +24,21 @@ impl CapabilityInput {
         let c = Capability::parse(field, self.kind.into(), &self.code)?;
         Ok((c.kind.as_str().to_owned(), c.code))
     }
+}
+
+/// A list of needs as stored codes, sorted, without repeats; at least one
+/// (`empty` says why, for the field's error).
+pub fn need_codes(field: &str, needs: &[NeedCode], empty: &str) -> Result<Vec<String>, AppError> {
+    if needs.is_empty() {
+        return Err(AppError::bad_input(field, empty));
+    }
+    let mut out: Vec<String> = needs
+        .iter()
+        .map(|n| crate::domain::codes::Need::from(*n).as_str().to_owned())
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 pub fn parse_capabilities(

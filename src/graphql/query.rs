@@ -18,7 +18,6 @@ use super::types::referral::{Gateway, Referral};
 use super::types::service::Service;
 use super::types::unmet_need::UnmetNeed;
 use crate::domain::codes;
-use crate::error::AppError;
 use crate::store::page as store_page;
 use crate::store::{
     areas, entity, funding, gateways, organisations, referrals, services, unmet_needs,
@@ -344,12 +343,7 @@ impl BrowseQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Referral>> {
-        let scope = ctx.principal().referral_scope().ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "a {} key sees aggregates, not individual referrals",
-                ctx.principal().role
-            ))
-        })?;
+        let scope = ctx.referral_scope()?;
         let f = filter.unwrap_or_default();
         let filter = referrals::ReferralFilter {
             scope,

@@ -11,7 +11,7 @@ use chrono::{Duration, Utc};
 use super::context::ContextExt;
 use super::enums::{stored, AgeBand, NeedCode, ServiceStatus};
 use super::ids::decode_as;
-use super::inputs::CapabilityInput;
+use super::inputs::{self, CapabilityInput};
 use super::loaders::ServiceId;
 use super::types::service::{Capability, Service};
 use super::types::unmet_need::UnmetNeed;
@@ -147,16 +147,7 @@ struct Search {
 }
 
 fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), AppError> {
-    let mut needs: Vec<String> = input
-        .needs
-        .iter()
-        .map(|n| codes::Need::from(*n).as_str().to_owned())
-        .collect();
-    needs.sort();
-    needs.dedup();
-    if needs.is_empty() {
-        return Err(AppError::bad_input("needs", "name at least one need"));
-    }
+    let needs = inputs::need_codes("needs", &input.needs, "name at least one need")?;
     let parse_list =
         |field: &str, list: &[CapabilityInput]| -> Result<Vec<DomainCapability>, AppError> {
             list.iter()
@@ -282,15 +273,7 @@ async fn run(ctx: &Context<'_>, search: &Search) -> Result<(Ranking, HashMap<i64
         .map(|(c, distance_km)| {
             let row = measured.get(&(0, c.service_id));
             let m = row.map(|r| Measures::of(&r.sums(), &recent));
-            let headroom = m.and_then(|m| {
-                if m.capacity > 0.0 {
-                    Some(m.headroom)
-                } else if m.caseload_capacity > 0.0 {
-                    Some(m.caseload_headroom)
-                } else {
-                    None
-                }
-            });
+            let headroom = m.and_then(|m| m.free_places());
             Candidate {
                 service_id: c.service_id,
                 distance_km,

@@ -29,14 +29,7 @@ pub struct Published {
 
 impl Published {
     fn visible_to(&self, p: &Principal) -> bool {
-        match p.role {
-            Role::Admin => true,
-            Role::LinkWorker => p.gateway_id == Some(self.gateway_id),
-            Role::Provider => {
-                p.organisation_id.is_some() && p.organisation_id == self.organisation_id
-            }
-            Role::Commissioner | Role::Researcher => false,
-        }
+        p.acts_for_gateway(self.gateway_id) || p.acts_for_provider(self.organisation_id)
     }
 }
 
@@ -80,12 +73,7 @@ impl SubscriptionRoot {
     ) -> Result<impl Stream<Item = ReferralEvent>> {
         let principal = ctx.principal().clone();
         let id = decode_as("referralId", "Referral", &referral_id)?;
-        let scope = principal.referral_scope().ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "a {} key sees aggregates, not individual referrals",
-                principal.role
-            ))
-        })?;
+        let scope = ctx.referral_scope()?;
         if referrals::referrals_by_id(ctx.store(), scope, &[id])
             .await?
             .is_empty()

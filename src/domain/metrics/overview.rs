@@ -61,6 +61,20 @@ impl Measures {
     }
 }
 
+impl Measures {
+    /// Places free per week for a throughput service, or caseload places
+    /// free for a one-to-one service; `None` with no capacity recorded.
+    pub fn free_places(&self) -> Option<f64> {
+        if self.capacity > 0.0 {
+            Some(self.headroom)
+        } else if self.caseload_capacity > 0.0 {
+            Some(self.caseload_headroom)
+        } else {
+            None
+        }
+    }
+}
+
 /// Throughput services are loaded by demand against places per week,
 /// one-to-one services by their active caseload against its maximum; a
 /// group with both is as loaded as the worse of the two. With no capacity

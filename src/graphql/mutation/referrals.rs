@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{AgeBand, DeclineReason, NeedCode, ReferralState};
 use crate::graphql::ids::{decode_as, decode_opt};
-use crate::graphql::inputs::CapabilityInput;
+use crate::graphql::inputs::{need_codes, CapabilityInput};
 use crate::graphql::subscription::{EventBus, Published};
 use crate::graphql::types::referral::{Referral, ReferralEvent};
 use crate::store::entity::{idempotency_key, referral, referral_event};
@@ -221,16 +221,7 @@ impl ReferralMutations {
             .as_deref()
             .map(|l| LanguageCode::parse("preferredLanguage", l))
             .transpose()?;
-        let mut needs: Vec<String> = input
-            .needs
-            .iter()
-            .map(|n| codes::Need::from(*n).as_str().to_owned())
-            .collect();
-        needs.sort();
-        needs.dedup();
-        if needs.is_empty() {
-            return Err(AppError::bad_input("needs", "a referral is for at least one need").into());
-        }
+        let needs = need_codes("needs", &input.needs, "a referral is for at least one need")?;
         let note = text::optional("note", input.note.as_deref(), 1000)?;
         let age_band: codes::AgeBand = input.age_band.into();
         let idem = idempotency_key(input.idempotency_key.as_deref())?.map(|key| Idempotency {
@@ -289,12 +280,7 @@ impl ReferralMutations {
         if let Some(done) = earlier(ctx, idem.as_ref()).await? {
             return Ok(done);
         }
-        let scope = principal.referral_scope().ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "a {} key sees aggregates, not individual referrals",
-                principal.role
-            ))
-        })?;
+        let scope = ctx.referral_scope()?;
         let referral = referrals::referrals_by_id(ctx.store(), scope, &[referral_id])
             .await?
             .remove(&referral_id)

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 
 use crate::domain::age::AgeRange;
 use crate::domain::capacity::Capacity;
-use crate::domain::codes;
 use crate::domain::money::Pence as Money;
 use crate::domain::status as domain_status;
 use crate::domain::text;
@@ -13,7 +12,7 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{NeedCode, ServiceStatus};
 use crate::graphql::ids::{decode_as, decode_opt};
-use crate::graphql::inputs::{parse_capabilities, CapabilityInput};
+use crate::graphql::inputs::{need_codes, parse_capabilities, CapabilityInput};
 use crate::graphql::scalars::{Date, Pence};
 use crate::graphql::types::service::{CapacityVersion, Service, StatusReport};
 use crate::store::services::{self as store, NewCapacity, NewService, NewStatus, ServiceChanges};
@@ -85,21 +84,7 @@ pub struct ConfirmStatusInput {
     pub note: Option<String>,
 }
 
-fn need_codes(field: &str, needs: &[NeedCode]) -> Result<Vec<String>, AppError> {
-    if needs.is_empty() {
-        return Err(AppError::bad_input(
-            field,
-            "a service addresses at least one need",
-        ));
-    }
-    let mut out: Vec<String> = needs
-        .iter()
-        .map(|n| codes::Need::from(*n).as_str().to_owned())
-        .collect();
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
+const SERVICE_NEEDS: &str = "a service addresses at least one need";
 
 /// A service's description may be blank.
 fn description(raw: &str) -> Result<String, AppError> {
@@ -140,7 +125,7 @@ impl ServiceMutations {
                 .map(AgeRangeInput::parse)
                 .transpose()?
                 .unwrap_or_default(),
-            needs: need_codes("needs", &input.needs)?,
+            needs: need_codes("needs", &input.needs, SERVICE_NEEDS)?,
             capabilities: parse_capabilities("capabilities", &input.capabilities)?,
         };
         Ok(Service(store::create_service(ctx.store(), new).await?))
@@ -169,7 +154,10 @@ impl ServiceMutations {
                 .as_ref()
                 .map(AgeRangeInput::parse)
                 .transpose()?,
-            needs: input.needs.map(|n| need_codes("needs", &n)).transpose()?,
+            needs: input
+                .needs
+                .map(|n| need_codes("needs", &n, SERVICE_NEEDS))
+                .transpose()?,
             capabilities: input
                 .capabilities
                 .map(|c| parse_capabilities("capabilities", &c))

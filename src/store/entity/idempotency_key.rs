@@ -13,7 +13,6 @@ pub struct Model {
     pub request_hash: String,
     pub referral_id: Option<i64>,
     pub referral_event_id: Option<i64>,
-    pub unmet_need_report_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 
