@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::domain::codes::Role;
+
 /// The SQLite file a new user gets with no configuration at all.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://headroom.db?mode=rwc";
 
@@ -57,6 +59,72 @@ impl FromStr for DatabaseUrl {
         } else {
             Err("expected sqlite://FILE?mode=rwc or postgres://USER@HOST:PORT/DB".into())
         }
+    }
+}
+
+/// A number per role: `300` for every role, or `300,researcher=60` for
+/// every role but one, or `admin=600,provider=120` (roles not named get the
+/// first plain number, else the default the setting states).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerRole {
+    default: u32,
+    roles: Vec<(Role, u32)>,
+}
+
+impl PerRole {
+    pub const fn all(n: u32) -> Self {
+        Self {
+            default: n,
+            roles: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, role: Role) -> u32 {
+        self.roles
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(self.default, |(_, n)| *n)
+    }
+
+    fn parse_with_default(s: &str, default: u32) -> Result<Self, String> {
+        let mut out = Self::all(default);
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let number = |n: &str| {
+                n.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("'{n}' is not a whole number above 0"))
+            };
+            match part.split_once('=') {
+                None => out.default = number(part)?,
+                Some((role, n)) => {
+                    let role = Role::parse(role.trim())
+                        .ok_or_else(|| format!("'{role}' is not a role"))?;
+                    out.roles.retain(|(r, _)| *r != role);
+                    out.roles.push((role, number(n)?));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromStr for PerRole {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_with_default(s, 1)
+    }
+}
+
+impl fmt::Display for PerRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.default)?;
+        for (role, n) in &self.roles {
+            write!(f, ",{role}={n}")?;
+        }
+        Ok(())
     }
 }
 
@@ -112,8 +180,9 @@ pub struct ServerSettings {
     #[arg(long, env = "HEADROOM_MAX_DEPTH", default_value_t = 12)]
     pub max_depth: usize,
 
-    /// Highest query complexity accepted (a connection costs `first` × its fields).
-    #[arg(long, env = "HEADROOM_MAX_COMPLEXITY", default_value_t = 10_000)]
+    /// Highest query complexity accepted: a list costs its bound (or
+    /// estimate) × its child, an aggregate weeks × scope (see `graphql/cost.rs`).
+    #[arg(long, env = "HEADROOM_MAX_COMPLEXITY", default_value_t = 20_000)]
     pub max_complexity: usize,
 
     /// Days after which an unconfirmed service status counts as stale.
@@ -138,6 +207,34 @@ pub struct ServerSettings {
     /// Seconds to let requests in flight finish on shutdown.
     #[arg(long, env = "HEADROOM_SHUTDOWN_GRACE_SECS", default_value = "10", value_parser = parse_secs)]
     pub shutdown_grace: Duration,
+
+    /// Largest answer built for one operation, in bytes of JSON; past it
+    /// the operation stops and is refused with RESPONSE_TOO_LARGE.
+    #[arg(long, env = "HEADROOM_MAX_RESPONSE_BYTES", default_value_t = 4 << 20)]
+    pub max_response_bytes: usize,
+
+    /// Most database connections one request holds at once.
+    #[arg(long, env = "HEADROOM_CONNECTIONS_PER_REQUEST", default_value_t = 2)]
+    pub connections_per_request: usize,
+
+    /// Requests a key may make per minute, by role (a token bucket that
+    /// holds a tenth of a minute's worth, at least 5); past it RATE_LIMITED.
+    #[arg(long, env = "HEADROOM_REQUESTS_PER_MINUTE", default_value = "600,researcher=120")]
+    pub requests_per_minute: PerRole,
+
+    /// Requests a key may have in flight at once, by role; past it
+    /// RATE_LIMITED.
+    #[arg(long, env = "HEADROOM_CONCURRENT_REQUESTS_PER_KEY", default_value = "2")]
+    pub concurrent_requests_per_key: PerRole,
+
+    /// Answer introspection (`__schema`, `__type`) for keyed callers. The
+    /// standard introspection query runs with its own depth limit.
+    #[arg(long, env = "HEADROOM_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Seconds between checks that an open WebSocket's key is still live.
+    #[arg(long, env = "HEADROOM_WS_KEY_CHECK_SECS", default_value = "5", value_parser = parse_secs)]
+    pub ws_key_check: Duration,
 }
 
 impl Default for ServerSettings {
@@ -148,11 +245,17 @@ impl Default for ServerSettings {
             body_limit_bytes: 1 << 20,
             max_batch: 10,
             max_depth: 12,
-            max_complexity: 10_000,
+            max_complexity: 20_000,
             stale_after_days: crate::domain::status::DEFAULT_STALE_AFTER_DAYS,
             default_hourly_rate_pence: 1221,
             development: false,
             shutdown_grace: Duration::from_secs(10),
+            max_response_bytes: 4 << 20,
+            connections_per_request: 2,
+            requests_per_minute: "600,researcher=120".parse().expect("valid limits"),
+            concurrent_requests_per_key: PerRole::all(2),
+            introspection: true,
+            ws_key_check: Duration::from_secs(5),
         }
     }
 }
@@ -172,6 +275,16 @@ mod tests {
         let url: DatabaseUrl = "postgres://app:s3cret@db:5432/headroom".parse().unwrap();
         assert_eq!(url.redacted(), "postgres://app:***@db:5432/headroom");
         assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_limit_per_role_names_a_default_and_exceptions() {
+        let limits: PerRole = "300, researcher=60".parse().unwrap();
+        assert_eq!(limits.get(Role::Admin), 300);
+        assert_eq!(limits.get(Role::Researcher), 60);
+        assert_eq!(limits.to_string().parse::<PerRole>().unwrap(), limits);
+        assert!("researcher=0".parse::<PerRole>().is_err());
+        assert!("wizard=5".parse::<PerRole>().is_err());
     }
 
     #[test]

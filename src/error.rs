@@ -29,6 +29,13 @@ pub enum AppError {
     /// The database stopped a statement that ran past its time limit.
     #[error("the database stopped a statement that ran past its time limit; nothing was changed")]
     StatementTimeout,
+    /// The key has used its share: too many requests in the last moments,
+    /// or too many at once. Safe to retry after the seconds given.
+    #[error("this key is making requests faster than its limit allows; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The answer grew past the configured size and was not sent.
+    #[error("the answer would be larger than {0} bytes; ask for fewer items or fewer fields")]
+    ResponseTooLarge(usize),
     /// No database connection came free in time; safe to retry.
     #[error("the service is busy; try again in a moment")]
     Busy,
@@ -48,6 +55,8 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Timeout(_) | AppError::StatementTimeout => "TIMEOUT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::ResponseTooLarge(_) => "RESPONSE_TOO_LARGE",
             AppError::Busy => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }

@@ -4,14 +4,12 @@
 
 use std::future::Future;
 use std::io;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::Server;
 
 use crate::config::ServerSettings;
-use crate::graphql::build_schema;
 use crate::http::{routes, AppState};
 use crate::store::Store;
 
@@ -29,12 +27,7 @@ impl App {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .ok_or_else(|| io::Error::other("the listener has no socket address"))?;
-        let state = Arc::new(AppState {
-            schema: build_schema(store.clone(), &settings),
-            store,
-            settings,
-            graphql_requests: AtomicU64::new(0),
-        });
+        let state = Arc::new(AppState::new(store, settings));
         Ok(Self {
             acceptor,
             port,

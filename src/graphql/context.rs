@@ -17,12 +17,14 @@ pub struct ResolverSettings {
     pub default_hourly_rate_pence: i64,
 }
 
-/// Per request: who is asking, what day it is, and a fresh DataLoader (so
-/// nothing cached for one caller is ever served to another).
+/// Per request: who is asking, what day it is, a fresh DataLoader (so
+/// nothing cached for one caller is ever served to another), and the
+/// request's own copy of the store, with its lanes to the database.
 pub struct RequestContext {
     pub principal: Principal,
     pub today: NaiveDate,
     pub loader: DataLoader<StoreLoader>,
+    pub store: Store,
 }
 
 pub trait ContextExt {
@@ -84,7 +86,7 @@ pub trait ContextExt {
 
 impl ContextExt for Context<'_> {
     fn store(&self) -> &Store {
-        self.data_unchecked::<Store>()
+        &self.request().store
     }
 
     fn request(&self) -> &RequestContext {

@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
 use super::connection::{build, Conn, Page, TotalCount};
 use super::context::ContextExt;
+use super::cost;
 use super::enums::*;
 use super::ids::decode_opt;
 use super::inputs::CapabilityInput;
@@ -189,6 +190,7 @@ impl BrowseQuery {
     }
 
     /// Every need code, with its label, in display order.
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     async fn needs(&self, ctx: &Context<'_>) -> Result<Vec<NeedInfo>> {
         let rows = crate::store::services::all_needs(ctx.store()).await?;
         rows.into_iter()
@@ -203,7 +205,7 @@ impl BrowseQuery {
     }
 
     /// ICBs, local authorities and wards.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn areas(
         &self,
         ctx: &Context<'_>,
@@ -221,7 +223,7 @@ impl BrowseQuery {
     }
 
     /// Primary care networks.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn pcns(
         &self,
         ctx: &Context<'_>,
@@ -236,7 +238,7 @@ impl BrowseQuery {
         connect!(ctx, first, after, filter, entity::pcn::Entity, Pcn)
     }
 
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -261,7 +263,7 @@ impl BrowseQuery {
         )
     }
 
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn locations(
         &self,
         ctx: &Context<'_>,
@@ -289,7 +291,7 @@ impl BrowseQuery {
     }
 
     /// Services, optionally by organisation, location, ward, need or capability.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn services(
         &self,
         ctx: &Context<'_>,
@@ -316,7 +318,7 @@ impl BrowseQuery {
         connect!(ctx, first, after, filter, entity::service::Entity, Service)
     }
 
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn gateways(
         &self,
         ctx: &Context<'_>,
@@ -335,7 +337,7 @@ impl BrowseQuery {
     /// Referrals the caller may see: all for an admin, its gateway's for a
     /// link worker, those sent to its services for a provider. Commissioners
     /// and researchers see aggregates, never referral rows.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn referrals(
         &self,
         ctx: &Context<'_>,
@@ -361,7 +363,7 @@ impl BrowseQuery {
         )
     }
 
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn funding_awards(
         &self,
         ctx: &Context<'_>,
@@ -390,7 +392,7 @@ impl BrowseQuery {
     }
 
     /// Uncommissioned work recorded by organisations.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn contributions(
         &self,
         ctx: &Context<'_>,
@@ -417,7 +419,7 @@ impl BrowseQuery {
         )
     }
 
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -438,7 +440,7 @@ impl BrowseQuery {
     }
 
     /// The unmet-needs risk register.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::listing(first, child_complexity)")]
     async fn unmet_needs(
         &self,
         ctx: &Context<'_>,

@@ -9,6 +9,7 @@ use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID
 use chrono::{Duration, Utc};
 
 use super::context::ContextExt;
+use super::cost;
 use super::enums::{stored, AgeBand, NeedCode, ServiceStatus};
 use super::ids::decode_as;
 use super::inputs::{self, CapabilityInput};
@@ -69,10 +70,13 @@ pub struct ServiceMatch {
     pub score: f64,
     /// From the person's ward centroid to the venue.
     pub distance_km: f64,
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     pub needs_met: Vec<NeedCode>,
     /// Required and preferred capabilities it offers.
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     pub capabilities_matched: Vec<Capability>,
     /// Preferred capabilities it lacks (a match never lacks a required one).
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     pub capabilities_missing: Vec<Capability>,
     pub has_room: bool,
     /// Places (or caseload places) per week free over the last four weeks.
@@ -123,12 +127,15 @@ pub struct NothingFits {
     pub reason: NoFitReason,
     /// For LACKS_CAPABILITY: the required capabilities nearby services
     /// lack, most often lacking first.
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     pub missing_capabilities: Vec<CapabilityShortfall>,
     pub explanation: String,
 }
 
 #[derive(SimpleObject)]
 pub struct ServiceSearch {
+    /// At most `first`: `findServices` counts `first` × a match.
+    #[graphql(complexity = "child_complexity")]
     pub matches: Vec<ServiceMatch>,
     /// Services within the distance addressing at least one need.
     pub nearby: i64,
@@ -193,7 +200,7 @@ fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), A
 
 async fn prepare(ctx: &Context<'_>, input: &FindServicesInput) -> Result<Search, AppError> {
     let (ward_id, wants) = parse(ctx, input)?;
-    let ward = areas::require_ward(ctx.store().db(), "residenceWardId", ward_id).await?;
+    let ward = areas::require_ward(&*ctx.store().lane().await?, "residenceWardId", ward_id).await?;
     Ok(Search { ward, wants })
 }
 
@@ -382,6 +389,7 @@ impl SearchQuery {
     /// Services near the person's ward that address their needs, offer
     /// every required capability, take their age and have room, best
     /// first; each explains itself. When none fits, `nothingFits` says why.
+    #[graphql(complexity = "cost::search(first, child_complexity)")]
     async fn find_services(
         &self,
         ctx: &Context<'_>,
@@ -446,6 +454,7 @@ pub struct NoFitRecorded {
     pub reason: NoFitReason,
     /// The register entries the report was recorded against, one per need:
     /// an open entry that matched, or a new one for commissioners to rate.
+    #[graphql(complexity = "cost::list(cost::estimate::PER_NEED, child_complexity)")]
     pub entries: Vec<UnmetNeed>,
 }
 
@@ -489,7 +498,7 @@ impl SearchMutations {
         };
         let store = ctx.store();
         let la = match search.ward.parent_id {
-            Some(id) => Some(areas::require_area(store.db(), id).await?),
+            Some(id) => Some(areas::require_area(&*store.lane().await?, id).await?),
             None => None,
         };
         let explanation = explain(&no_fit, &search.wants)?.explanation;

@@ -1,6 +1,5 @@
 //! Liveness, readiness and Prometheus metrics.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
@@ -29,19 +28,13 @@ pub async fn readyz(state: Data<&Arc<AppState>>) -> Response {
     }
 }
 
-/// Counters in the Prometheus text format.
+/// Operations, refusals, statements and the pool, in the Prometheus
+/// text format.
 #[handler]
 pub fn metrics(state: Data<&Arc<AppState>>) -> Response {
-    let body = format!(
-        "# HELP headroom_graphql_requests_total GraphQL HTTP requests received.\n\
-         # TYPE headroom_graphql_requests_total counter\n\
-         headroom_graphql_requests_total {}\n\
-         # HELP headroom_db_statements_total SQL statements sent to the database.\n\
-         # TYPE headroom_db_statements_total counter\n\
-         headroom_db_statements_total {}\n",
-        state.graphql_requests.load(Ordering::Relaxed),
-        state.store.statements_executed(),
-    );
-    body.with_content_type("text/plain; version=0.0.4")
+    state
+        .telemetry
+        .render()
+        .with_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .into_response()
 }

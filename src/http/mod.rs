@@ -2,37 +2,52 @@
 //! subscriptions over WebSocket at `/graphql/ws`,
 //! GraphiQL at `/`, `/healthz`, `/readyz` and `/metrics`.
 
+mod admission;
 mod auth;
 mod graphql;
 mod health;
 mod subscriptions;
+mod telemetry;
 
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use poem::middleware::{RequestId, ReuseId, SizeLimit, Tracing};
+use poem::middleware::{RequestId, ReuseId, Tracing};
 use poem::{get, Endpoint, EndpointExt, Route};
 
 use crate::config::ServerSettings;
-use crate::graphql::HeadroomSchema;
+use crate::graphql::{build_schemas, Schemas};
 use crate::store::Store;
+use admission::Admission;
+use telemetry::Telemetry;
 
 /// What every handler can reach.
 pub struct AppState {
-    pub schema: HeadroomSchema,
+    pub schemas: Schemas,
     pub store: Store,
     pub settings: ServerSettings,
-    pub graphql_requests: AtomicU64,
+    pub admission: Admission,
+    pub telemetry: Telemetry,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: ServerSettings) -> Self {
+        Self {
+            schemas: build_schemas(&settings),
+            admission: Admission::new(
+                &settings.requests_per_minute,
+                &settings.concurrent_requests_per_key,
+            ),
+            telemetry: Telemetry::new(store.clone()),
+            store,
+            settings,
+        }
+    }
 }
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
-    let body_limit = state.settings.body_limit_bytes;
     Route::new()
         .at("/", get(graphql::graphiql))
-        .at(
-            "/graphql",
-            get(graphql::endpoint).post(graphql::endpoint.with(SizeLimit::new(body_limit))),
-        )
+        .at("/graphql", get(graphql::get).post(graphql::post))
         .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))

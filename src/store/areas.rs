@@ -45,7 +45,7 @@ pub async fn children_of(
     let rows = area::Entity::find()
         .filter(area::Column::ParentId.is_in(parents.iter().copied()))
         .order_by_asc(area::Column::Name)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<area::Model>> = HashMap::new();
     for row in rows {
@@ -81,7 +81,7 @@ pub async fn practices_by_id(
     store: &Store,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, gp_practice::Model>> {
-    page::by_ids::<gp_practice::Entity, _>(store.db(), gp_practice::Column::Id, ids).await
+    page::by_ids::<gp_practice::Entity, _>(&*store.lane().await?, gp_practice::Column::Id, ids).await
 }
 
 pub async fn practices_of_pcns(
@@ -89,7 +89,7 @@ pub async fn practices_of_pcns(
     pcns: &[i64],
 ) -> AppResult<HashMap<i64, Vec<gp_practice::Model>>> {
     page::grouped::<gp_practice::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         gp_practice::Column::PcnId,
         gp_practice::Column::Id,
         pcns,
@@ -134,6 +134,6 @@ pub async fn first_of_kind(store: &Store, kind: &str) -> AppResult<Option<area::
     Ok(area::Entity::find()
         .filter(area::Column::Kind.eq(kind))
         .order_by_asc(area::Column::Id)
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?)
 }

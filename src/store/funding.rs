@@ -48,7 +48,7 @@ pub async fn awards_of_organisations(
     orgs: &[i64],
 ) -> AppResult<HashMap<i64, Vec<funding_award::Model>>> {
     page::grouped::<funding_award::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         funding_award::Column::RecipientOrganisationId,
         funding_award::Column::Id,
         orgs,
@@ -87,7 +87,7 @@ pub async fn contributions_of_organisations(
     orgs: &[i64],
 ) -> AppResult<HashMap<i64, Vec<contribution::Model>>> {
     page::grouped::<contribution::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         contribution::Column::OrganisationId,
         contribution::Column::Id,
         orgs,
@@ -170,7 +170,7 @@ pub async fn skills_of_organisations(
     orgs: &[i64],
 ) -> AppResult<HashMap<i64, Vec<skill::Model>>> {
     page::grouped::<skill::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         skill::Column::OrganisationId,
         skill::Column::Id,
         orgs,
@@ -226,7 +226,7 @@ pub async fn awards_of_services(
     let rows = funding_award::Entity::find()
         .filter(funding_award::Column::ServiceId.is_in(services.iter().copied()))
         .order_by_asc(funding_award::Column::Id)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<funding_award::Model>> = HashMap::new();
     for row in rows {

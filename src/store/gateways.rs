@@ -35,6 +35,6 @@ pub async fn first(store: &super::Store) -> crate::error::AppResult<Option<gatew
     use sea_orm::QueryOrder;
     Ok(gateway::Entity::find()
         .order_by_asc(gateway::Column::Id)
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?)
 }

@@ -55,14 +55,23 @@ pub async fn find_live_key(store: &Store, hash: &str) -> AppResult<Option<api_ke
     Ok(api_key::Entity::find()
         .filter(api_key::Column::Hash.eq(hash))
         .filter(api_key::Column::RevokedAt.is_null())
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?)
+}
+
+/// Whether the key with this id is still live (not revoked).
+pub async fn is_live(store: &Store, key_id: i64) -> AppResult<bool> {
+    Ok(api_key::Entity::find_by_id(key_id)
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(&*store.lane().await?)
+        .await?
+        .is_some())
 }
 
 pub async fn list_keys(store: &Store) -> AppResult<Vec<api_key::Model>> {
     Ok(api_key::Entity::find()
         .order_by_asc(api_key::Column::Id)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?)
 }
 
@@ -95,7 +104,7 @@ pub async fn revoke_named(store: &Store, name_prefix: &str) -> AppResult<u64> {
         )
         .filter(api_key::Column::Name.starts_with(name_prefix))
         .filter(api_key::Column::RevokedAt.is_null())
-        .exec(store.db())
+        .exec(&*store.lane().await?)
         .await?;
     Ok(res.rows_affected)
 }
@@ -146,7 +155,8 @@ pub async fn first_id(store: &Store, table: &str) -> AppResult<Option<i64>> {
         }
     };
     let row = store
-        .db()
+        .lane()
+        .await?
         .query_one(Statement::from_string(
             store.backend(),
             format!("SELECT MIN(id) AS id FROM {table}"),

@@ -47,7 +47,7 @@ pub async fn idempotent(
     Ok(idempotency_key::Entity::find()
         .filter(idempotency_key::Column::ApiKeyId.eq(api_key_id))
         .filter(idempotency_key::Column::Key.eq(key))
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?)
 }
 

@@ -45,7 +45,7 @@ pub async fn candidates(
     ));
     sql.bind_list(needs).push(")");
     Ok(CandidateRow::find_by_statement(sql.build(store.backend()))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?)
 }
 
@@ -60,7 +60,7 @@ pub async fn sample_wards(store: &Store, n: usize) -> AppResult<Vec<i64>> {
         Sql::new("SELECT id FROM area WHERE kind = 'ward' AND latitude IS NOT NULL ORDER BY id")
             .build(store.backend()),
     )
-    .all(store.db())
+    .all(&*store.lane().await?)
     .await?;
     let step = (rows.len() / n.max(1)).max(1);
     Ok(rows

@@ -104,7 +104,7 @@ impl OverviewRow {
 /// key order.
 pub async fn overview(store: &Store, q: &OverviewQuery) -> AppResult<Vec<OverviewRow>> {
     Ok(OverviewRow::find_by_statement(overview_statement(store, q))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?)
 }
 
@@ -398,7 +398,7 @@ pub async fn data_as_of(store: &Store) -> AppResult<Option<NaiveDate>> {
         .order_by_desc(super::entity::referral_event::Column::OccurredOn)
         .limit(1)
         .into_tuple::<NaiveDate>()
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?)
 }
 

@@ -110,7 +110,7 @@ pub async fn locations_of_organisations(
     orgs: &[i64],
 ) -> AppResult<HashMap<i64, Vec<location::Model>>> {
     page::grouped::<location::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         location::Column::OrganisationId,
         location::Column::Id,
         orgs,

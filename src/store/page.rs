@@ -45,7 +45,7 @@ pub async fn list<E: Listing>(
 where
     E::Model: FromQueryResult + Keyed + Send + Sync,
 {
-    fetch(store.db(), E::select(filter), E::id(), page).await
+    fetch(&*store.lane().await?, E::select(filter), E::id(), page).await
 }
 
 /// How many rows match `filter`.
@@ -53,7 +53,7 @@ pub async fn total<E: Listing>(store: &Store, filter: &E::Filter) -> AppResult<u
 where
     E::Model: FromQueryResult + Keyed + Send + Sync,
 {
-    count(store.db(), E::select(filter)).await
+    count(&*store.lane().await?, E::select(filter)).await
 }
 
 /// Rows by primary key, for DataLoaders.
@@ -61,7 +61,7 @@ pub async fn find<E: Listing>(store: &Store, ids: &[i64]) -> AppResult<HashMap<i
 where
     E::Model: FromQueryResult + Keyed + Send + Sync,
 {
-    by_ids::<E, _>(store.db(), E::id(), ids).await
+    by_ids::<E, _>(&*store.lane().await?, E::id(), ids).await
 }
 
 pub async fn fetch<E, C>(

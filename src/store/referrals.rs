@@ -71,7 +71,7 @@ pub async fn referrals_by_id(
 ) -> AppResult<HashMap<i64, referral::Model>> {
     let rows = scoped(referral::Entity::find(), scope)
         .filter(referral::Column::Id.is_in(ids.iter().copied()))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
@@ -80,7 +80,7 @@ pub async fn needs_of(store: &Store, referrals: &[i64]) -> AppResult<HashMap<i64
     let rows = referral_need::Entity::find()
         .filter(referral_need::Column::ReferralId.is_in(referrals.iter().copied()))
         .order_by_asc(referral_need::Column::NeedCode)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for r in rows {
@@ -95,7 +95,7 @@ pub async fn events_of(
     referrals: &[i64],
 ) -> AppResult<HashMap<i64, Vec<referral_event::Model>>> {
     page::grouped::<referral_event::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         referral_event::Column::ReferralId,
         referral_event::Column::Id,
         referrals,
@@ -106,7 +106,7 @@ pub async fn events_of(
 
 pub async fn event_by_id(store: &Store, id: i64) -> AppResult<referral_event::Model> {
     referral_event::Entity::find_by_id(id)
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?
         .ok_or_else(|| crate::error::AppError::not_found("referral event", id))
 }
@@ -133,7 +133,7 @@ pub async fn tally(store: &Store, prefix: &str) -> AppResult<Tally> {
                   WHERE r.reference LIKE {p}) AS BIGINT) AS flows"
     ));
     Tally::find_by_statement(sql.build(store.backend()))
-        .one(store.db())
+        .one(&*store.lane().await?)
         .await?
         .ok_or_else(|| crate::error::AppError::Internal("no tally row".into()))
 }
@@ -144,7 +144,7 @@ pub async fn sample_services(store: &Store, n: usize) -> AppResult<Vec<(i64, i64
     let rows = service::Entity::find()
         .filter(service::Column::LocationId.is_not_null())
         .order_by_asc(service::Column::Id)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let step = (rows.len() / n.max(1)).max(1);
     Ok(rows

@@ -90,7 +90,7 @@ pub async fn services_of_organisations(
     orgs: &[i64],
 ) -> AppResult<HashMap<i64, Vec<service::Model>>> {
     page::grouped::<service::Entity, _>(
-        store.db(),
+        &*store.lane().await?,
         service::Column::OrganisationId,
         service::Column::Id,
         orgs,
@@ -103,7 +103,7 @@ pub async fn needs_of(store: &Store, services: &[i64]) -> AppResult<HashMap<i64,
     let rows = service_need::Entity::find()
         .filter(service_need::Column::ServiceId.is_in(services.iter().copied()))
         .order_by_asc(service_need::Column::NeedCode)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     for r in rows {
@@ -120,7 +120,7 @@ pub async fn capabilities_of(
         .filter(service_capability::Column::ServiceId.is_in(services.iter().copied()))
         .order_by_asc(service_capability::Column::Kind)
         .order_by_asc(service_capability::Column::Code)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<service_capability::Model>> = HashMap::new();
     for r in rows {
@@ -147,7 +147,7 @@ async fn in_force_on<M: FromQueryResult>(
         .bind(day)
         .push(") ranked WHERE rank_in_service = 1");
     Ok(M::find_by_statement(sql.build(store.backend()))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?)
 }
 
@@ -180,7 +180,7 @@ pub async fn capacity_history(
         .filter(capacity_version::Column::ServiceId.is_in(services.iter().copied()))
         .order_by_desc(capacity_version::Column::ValidFrom)
         .order_by_desc(capacity_version::Column::Id)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<capacity_version::Model>> = HashMap::new();
     for r in rows {
@@ -198,7 +198,7 @@ pub async fn status_history(
         .filter(service_status::Column::ServiceId.is_in(services.iter().copied()))
         .order_by_desc(service_status::Column::ValidFrom)
         .order_by_desc(service_status::Column::Id)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     let mut out: HashMap<i64, Vec<service_status::Model>> = HashMap::new();
     for r in rows {
@@ -404,6 +404,6 @@ pub async fn record_status(store: &Store, new: NewStatus) -> AppResult<service_s
 pub async fn all_needs(store: &Store) -> AppResult<Vec<super::entity::need::Model>> {
     Ok(super::entity::need::Entity::find()
         .order_by_asc(super::entity::need::Column::SortOrder)
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?)
 }

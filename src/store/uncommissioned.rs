@@ -57,7 +57,7 @@ async fn contribution_terms(
 ) -> AppResult<Vec<ContributionTerm>> {
     Ok(
         ContributionTerm::find_by_statement(contribution_statement(store, window, area_id))
-            .all(store.db())
+            .all(&*store.lane().await?)
             .await?,
     )
 }

@@ -175,7 +175,7 @@ pub async fn evidence(
     ));
     sql.bind_list(ids).push(" GROUP BY u.id");
     let rows = Evidence::find_by_statement(sql.build(store.backend()))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     Ok(rows.into_iter().map(|r| (r.unmet_need_id, r)).collect())
 }
@@ -216,7 +216,7 @@ pub async fn matching_entry(
             .filter(unmet_need::Column::CapabilityCode.eq(c.clone())),
         None => s.filter(unmet_need::Column::CapabilityKind.is_null()),
     };
-    let mut found = s.all(store.db()).await?;
+    let mut found = s.all(&*store.lane().await?).await?;
     found.sort_by_key(|u| (areas.iter().position(|a| *a == u.area_id), u.id));
     Ok(found.into_iter().next())
 }
@@ -289,7 +289,7 @@ pub async fn report_counts(store: &Store, ids: &[i64]) -> AppResult<HashMap<i64,
     );
     sql.bind_list(ids).push(" GROUP BY unmet_need_id");
     let rows = Row::find_by_statement(sql.build(store.backend()))
-        .all(store.db())
+        .all(&*store.lane().await?)
         .await?;
     Ok(rows
         .into_iter()

@@ -8,7 +8,7 @@
 //! test gets a copy of it.
 
 use chrono::{NaiveDate, Utc};
-use headroom::config::{DatabaseSettings, ServerSettings};
+use headroom::config::{DatabaseSettings, PerRole, ServerSettings};
 use headroom::domain::codes::Role;
 use headroom::graphql::ids;
 use headroom::seed::{seed, Scale, SeedOptions};
@@ -104,6 +104,11 @@ pub struct TestApp {
 /// database holding one ICB and local authority, the provider key's
 /// organisation and a gateway, and issues one key per role.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// `spawn_app`, with settings changed by `configure` (limits, timeouts).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerSettings)) -> TestApp {
     let (store, sqlite_dir) = fresh_store().await;
     let icb = insert_area(&store, "E54000999", "Test ICB", "icb", None).await;
     let local_authority = insert_area(
@@ -139,6 +144,7 @@ pub async fn spawn_app() -> TestApp {
         provider_org.id,
         gateway.id,
         local_authority,
+        configure,
     )
     .await
 }
@@ -156,7 +162,7 @@ pub async fn spawn_demo_app(as_of: NaiveDate) -> TestApp {
     seed(&store, &options)
         .await
         .expect("the demo borough seeds into an empty database");
-    launch(store, sqlite_dir, 1, 1, 2).await
+    launch(store, sqlite_dir, 1, 1, 2, |_| {}).await
 }
 
 /// A fresh, migrated, empty database of its own.
@@ -194,11 +200,16 @@ async fn launch(
     provider_organisation: i64,
     gateway: i64,
     local_authority: i64,
+    configure: impl FnOnce(&mut ServerSettings),
 ) -> TestApp {
-    let server = ServerSettings {
+    let mut server = ServerSettings {
         bind: "127.0.0.1:0".parse().expect("a valid address"),
+        // The suite fires requests far faster than any person; the tests
+        // of the rate limit set their own.
+        requests_per_minute: PerRole::all(1_000_000),
         ..ServerSettings::default()
     };
+    configure(&mut server);
     let app = App::build(store.clone(), server)
         .await
         .expect("the application binds to a free port");

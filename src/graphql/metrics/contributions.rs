@@ -6,6 +6,7 @@ use super::{offset_page, WindowInput};
 use crate::domain::metrics::contribution::{self, Uncommissioned};
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
+use crate::graphql::cost;
 use crate::graphql::ids::decode_opt;
 use crate::graphql::scalars::Pence;
 use crate::graphql::types::uncommissioned::UncommissionedRow;
@@ -20,7 +21,9 @@ impl ContributionQuery {
     /// initiating referrals) by organisation and kind in a period, and their
     /// value at the hourly rate given (or the configured default), most
     /// valuable first. Every row shows the rate it used.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(
+        complexity = "cost::connection(first, child_complexity, cost::over(&period, cost::Scope::of_area(&area_id)))"
+    )]
     async fn uncommissioned_work(
         &self,
         ctx: &Context<'_>,

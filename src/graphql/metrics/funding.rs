@@ -8,6 +8,7 @@ use super::{offset_page, WindowInput};
 use crate::domain::metrics::funding::{sum_fractions, FundingGap};
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
+use crate::graphql::cost;
 use crate::graphql::enums::FundingGroupBy;
 use crate::graphql::ids::decode_opt;
 use crate::graphql::types::funding_gap::FundingGapRow;
@@ -23,7 +24,9 @@ impl FundingQuery {
     /// group, most under-funded first. Grouped by service, only awards tied
     /// to a service count; organisation-wide awards show from the
     /// organisation level up.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(
+        complexity = "cost::connection(first, child_complexity, cost::over(&period, cost::Scope::of_area(&area_id)))"
+    )]
     async fn funding_gaps(
         &self,
         ctx: &Context<'_>,

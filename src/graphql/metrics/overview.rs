@@ -9,6 +9,7 @@ use crate::domain::metrics::overview::{self, Measures};
 use crate::domain::metrics::Window;
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
+use crate::graphql::cost;
 use crate::graphql::enums::{NeedCode, OverviewGroupBy, OverviewSort};
 use crate::graphql::ids::decode_opt;
 use crate::graphql::types::overview::CapacityGroup;
@@ -23,7 +24,9 @@ impl MetricsQuery {
     /// per group, most over capacity first unless sorted otherwise. Every
     /// row says its window; service rows list the capacity versions used.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(
+        complexity = "cost::connection(first, child_complexity, cost::over(&window, cost::Scope::of_area(&area_id)))"
+    )]
     async fn capacity_overview(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +63,9 @@ impl MetricsQuery {
     /// The same measures week by week over the window (the last week may be
     /// short), for one service or everything in scope: one point a week.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "cost::trend(&window, cost::Scope::of(&service_id, &area_id), child_complexity)"
+    )]
     async fn capacity_trend(
         &self,
         ctx: &Context<'_>,

@@ -236,7 +236,7 @@ impl ReferralMutations {
         if let Some(done) = earlier(ctx, idem.as_ref()).await? {
             return Ok(done);
         }
-        areas::require_ward(ctx.store().db(), "residenceWardId", ward_id).await?;
+        areas::require_ward(&*ctx.store().lane().await?, "residenceWardId", ward_id).await?;
         let new = store::NewReferral {
             reference: reference.as_str().to_owned(),
             gateway_id,
@@ -286,7 +286,7 @@ impl ReferralMutations {
             .remove(&referral_id)
             .ok_or_else(|| AppError::not_found("referral", input.referral_id.as_str()))?;
         let current = match referral.service_id {
-            Some(s) => Some(services::require_service(ctx.store().db(), s).await?),
+            Some(s) => Some(services::require_service(&*ctx.store().lane().await?, s).await?),
             None => None,
         };
         let snapshot = Snapshot {
@@ -306,7 +306,7 @@ impl ReferralMutations {
         }
         let after = match mv.service {
             Some(s) => Some(
-                services::require_service(ctx.store().db(), s)
+                services::require_service(&*ctx.store().lane().await?, s)
                     .await
                     .map_err(|e| match e {
                         AppError::NotFound { .. } => {

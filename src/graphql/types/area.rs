@@ -1,6 +1,7 @@
 //! Areas, PCNs and GP practices.
 
 use async_graphql::{Context, Object, Result, ID};
+use crate::graphql::cost;
 
 use super::{load, load_list};
 use crate::domain::codes;
@@ -41,6 +42,7 @@ impl Area {
     }
 
     /// The areas directly inside this one, by name.
+    #[graphql(complexity = "cost::list(cost::estimate::AREA_CHILDREN, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Area>> {
         load_list(ctx, AreaChildren(self.0.id), Area).await
     }
@@ -79,6 +81,7 @@ impl Pcn {
         Ok(load(ctx, AreaId(self.0.icb_id)).await?.map(Area))
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::PCN_PRACTICES, child_complexity)")]
     async fn gp_practices(&self, ctx: &Context<'_>) -> Result<Vec<GpPractice>> {
         load_list(ctx, PcnPractices(self.0.id), GpPractice).await
     }

@@ -1,6 +1,7 @@
 //! One row of the funding gaps: cost of demand served against funding.
 
 use async_graphql::{Context, Object, Result};
+use crate::graphql::cost;
 
 use super::area::Area;
 use super::funding::FundingAward;
@@ -120,6 +121,7 @@ impl FundingGapRow {
 
     /// The awards behind the funding figure (service and organisation rows):
     /// those whose planned period overlaps the period.
+    #[graphql(complexity = "cost::list(cost::estimate::PER_ORGANISATION, child_complexity)")]
     async fn awards(&self, ctx: &Context<'_>) -> Result<Vec<FundingAward>> {
         let rows = match (self.group_by, self.key.parse::<i64>().ok()) {
             (FundingGroupBy::Service, Some(id)) => load(ctx, ServiceAwards(id)).await?,

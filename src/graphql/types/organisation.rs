@@ -1,6 +1,7 @@
 //! Organisations and locations.
 
 use async_graphql::{Context, Object, Result, ID};
+use crate::graphql::cost;
 use chrono::{DateTime, Utc};
 
 use super::area::Area;
@@ -60,23 +61,28 @@ impl Organisation {
         }
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::PER_ORGANISATION, child_complexity)")]
     async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>> {
         load_list(ctx, OrganisationLocations(self.0.id), Location).await
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::PER_ORGANISATION, child_complexity)")]
     async fn services(&self, ctx: &Context<'_>) -> Result<Vec<Service>> {
         load_list(ctx, OrganisationServices(self.0.id), Service).await
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::PER_ORGANISATION, child_complexity)")]
     async fn funding_awards(&self, ctx: &Context<'_>) -> Result<Vec<FundingAward>> {
         load_list(ctx, OrganisationAwards(self.0.id), FundingAward).await
     }
 
     /// Uncommissioned work it has recorded.
+    #[graphql(complexity = "cost::list(cost::estimate::CONTRIBUTIONS, child_complexity)")]
     async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<Contribution>> {
         load_list(ctx, OrganisationContributions(self.0.id), Contribution).await
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::PER_ORGANISATION, child_complexity)")]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         load_list(ctx, OrganisationSkills(self.0.id), Skill).await
     }

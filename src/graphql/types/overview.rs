@@ -1,6 +1,7 @@
 //! One row of the capacity overview: a group's measures over a window.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::cost;
 use chrono::{DateTime, Utc};
 
 use super::area::{Area, Pcn};
@@ -267,6 +268,7 @@ impl CapacityGroup {
     }
 
     /// The capacity versions behind `C` and `K`, when grouped by service.
+    #[graphql(complexity = "cost::list(cost::estimate::VERSIONS_IN_WINDOW, child_complexity)")]
     async fn capacity_versions(&self, ctx: &Context<'_>) -> Result<Vec<CapacityVersion>> {
         let Some(id) = self.is(OverviewGroupBy::Service) else {
             return Ok(Vec::new());

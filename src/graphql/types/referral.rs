@@ -1,6 +1,7 @@
 //! Gateways, referrals and referral events.
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use crate::graphql::cost;
 use chrono::{DateTime, Utc};
 
 use super::area::{Area, Pcn};
@@ -123,6 +124,7 @@ impl Referral {
             .map(Language::from_code)
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     async fn needs(&self, ctx: &Context<'_>) -> Result<Vec<NeedCode>> {
         let codes = load(ctx, ReferralNeeds(self.0.id))
             .await?
@@ -152,6 +154,7 @@ impl Referral {
     }
 
     /// Its whole history, oldest first.
+    #[graphql(complexity = "cost::list(cost::estimate::REFERRAL_EVENTS, child_complexity)")]
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<ReferralEvent>> {
         super::load_list(ctx, ReferralEvents(self.0.id), ReferralEvent).await
     }

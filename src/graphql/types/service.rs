@@ -1,6 +1,7 @@
 //! Services with their needs, capabilities, capacity and status.
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use crate::graphql::cost;
 use chrono::{DateTime, Utc};
 
 use super::organisation::{Location, Organisation};
@@ -49,6 +50,7 @@ impl Service {
     }
 
     /// The needs it addresses.
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     async fn needs(&self, ctx: &Context<'_>) -> Result<Vec<NeedCode>> {
         let codes = load(ctx, ServiceNeeds(self.0.id))
             .await?
@@ -59,6 +61,7 @@ impl Service {
             .collect()
     }
 
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
     async fn capabilities(&self, ctx: &Context<'_>) -> Result<Vec<Capability>> {
         let rows = load(ctx, ServiceCapabilities(self.0.id))
             .await?
@@ -91,6 +94,7 @@ impl Service {
     }
 
     /// Every capacity version ever recorded, newest first.
+    #[graphql(complexity = "cost::list(cost::estimate::HISTORY, child_complexity)")]
     async fn capacity_history(&self, ctx: &Context<'_>) -> Result<Vec<CapacityVersion>> {
         load_list(ctx, CapacityHistory(self.0.id), CapacityVersion).await
     }
@@ -101,6 +105,7 @@ impl Service {
     }
 
     /// Every status report, newest first.
+    #[graphql(complexity = "cost::list(cost::estimate::HISTORY, child_complexity)")]
     async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<StatusReport>> {
         load_list(ctx, StatusHistory(self.0.id), StatusReport).await
     }

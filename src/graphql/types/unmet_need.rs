@@ -3,6 +3,7 @@
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Duration, Utc};
 
+use crate::graphql::cost;
 use super::area::Area;
 use super::load;
 use super::overview::WindowInfo;
@@ -99,6 +100,7 @@ impl UnmetNeed {
     /// Declines counted live: referrals living in the entry's area with its
     /// need, declined for capacity or capability in the window (the last
     /// 365 days if left out).
+    #[graphql(complexity = "cost::evidence(&window, child_complexity)")]
     async fn decline_evidence(
         &self,
         ctx: &Context<'_>,
