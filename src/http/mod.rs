@@ -3,6 +3,7 @@
 //! GraphiQL at `/`, `/healthz`, `/readyz` and `/metrics`.
 
 mod auth;
+mod explorer;
 mod graphql;
 mod health;
 mod subscriptions;
@@ -28,7 +29,9 @@ pub struct AppState {
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let body_limit = state.settings.body_limit_bytes;
     Route::new()
-        .at("/", get(graphql::graphiql))
+        .at("/", get(explorer::index))
+        .at("/explorer/explorer.js", get(explorer::script))
+        .at("/explorer/explorer.css", get(explorer::style))
         .at(
             "/graphql",
             get(graphql::endpoint).post(graphql::endpoint.with(SizeLimit::new(body_limit))),
