@@ -148,10 +148,7 @@ async fn the_explorer_loads_nothing_from_another_origin() {
     );
     for (path, file) in &files {
         let named = other_origins(&file.body);
-        assert!(
-            named.is_empty(),
-            "{path} names another origin: {named:?}"
-        );
+        assert!(named.is_empty(), "{path} names another origin: {named:?}");
         for forbidden in ["@import", "url(", "import(", "<iframe", "<object", "<embed"] {
             assert!(
                 !file.body.contains(forbidden),
@@ -176,14 +173,22 @@ async fn the_explorer_is_served_under_a_strict_content_security_policy() {
             })
             .collect();
         let names: Vec<&str> = directives.iter().map(|(n, _)| *n).collect();
-        for required in ["default-src", "connect-src", "frame-ancestors", "form-action"] {
+        for required in [
+            "default-src",
+            "connect-src",
+            "frame-ancestors",
+            "form-action",
+        ] {
             assert!(
                 names.contains(&required),
                 "{path}: the policy has {required}: {policy}"
             );
         }
         for (name, sources) in &directives {
-            assert!(!sources.is_empty(), "{path}: {name} lists nothing: {policy}");
+            assert!(
+                !sources.is_empty(),
+                "{path}: {name} lists nothing: {policy}"
+            );
             for source in sources {
                 assert!(
                     *source == "'self'" || *source == "'none'",
@@ -192,7 +197,10 @@ async fn the_explorer_is_served_under_a_strict_content_security_policy() {
             }
         }
         assert_eq!(file.header("x-content-type-options"), "nosniff", "{path}");
-        assert!(file.headers.contains_key(CACHE_CONTROL), "{path} says how to cache it");
+        assert!(
+            file.headers.contains_key(CACHE_CONTROL),
+            "{path} says how to cache it"
+        );
     }
 }
 
@@ -217,7 +225,10 @@ async fn the_explorer_page_has_no_inline_script_or_style() {
     }
     assert!(!page.contains("<style"), "an inline style sheet");
     assert!(!page.contains(" style="), "an inline style attribute");
-    assert!(!page.contains(" onclick=") && !page.contains(" onload="), "an inline handler");
+    assert!(
+        !page.contains(" onclick=") && !page.contains(" onload="),
+        "an inline handler"
+    );
 }
 
 #[tokio::test]

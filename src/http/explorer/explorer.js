@@ -10,8 +10,7 @@
   const STORED_VARIABLES = "headroom.variables";
 
   // The first example in README.md.
-  const EXAMPLE_QUERY = `# Dementia services that offer Sylheti: their organisation, capacity,
-# status and capabilities. Ctrl+Enter runs it.
+  const EXAMPLE_QUERY = `# Dementia services offering Sylheti. Ctrl+Enter runs it.
 {
   services(first: 5, filter: { need: DEMENTIA, capability: { kind: LANGUAGE, code: "syl" } }) {
     totalCount
@@ -440,7 +439,7 @@
       result = await post({ query: INTROSPECTION_QUERY, operationName: "IntrospectionQuery" });
     } catch (error) {
       if (mine !== generation) return;
-      setStatus(keyStatus, `Using key ${shortKey(key)}. The service could not be reached.`, "bad");
+      setStatus(keyStatus, `Using key ${shortKey(key)}; the service could not be reached.`, "bad");
       docsFailure("The request did not reach the service: " + error.message, []);
       return;
     }
@@ -453,7 +452,7 @@
         keyStatus,
         refused
           ? `The service refused key ${shortKey(key)}: ${errors.length ? describeError(errors[0]) : httpLine(result)}`
-          : `Using key ${shortKey(key)}. The schema could not be read.`,
+          : `Using key ${shortKey(key)}; the schema could not be read (see Docs).`,
         "bad"
       );
       docsFailure(`The schema could not be read: ${httpLine(result)}.`, errors, result.json === null ? result.text : null);
