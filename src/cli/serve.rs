@@ -57,11 +57,11 @@ pub async fn run(args: Args) -> AppResult<()> {
         .map_err(|e| AppError::Internal(format!("cannot listen on {}: {e}", args.server.bind)))?;
     let address = format!("http://{}:{}", args.server.bind.ip(), app.port());
     println!("\nHeadroom is serving {}", args.database.url.redacted());
-    println!("  GraphiQL: {address}/");
+    println!("  Explorer: {address}/");
     println!("  GraphQL:  {address}/graphql");
     if let Some(keys) = demo_keys {
-        println!("\nDemo keys (made now; the previous demo keys are revoked). In GraphiQL, open");
-        println!("Headers and paste {{\"Authorization\": \"Bearer <key>\"}}:");
+        println!("\nDemo keys (made now; the previous demo keys are revoked). Paste one into");
+        println!("the explorer's API key field, or send it as Authorization: Bearer <key>:");
         for (role, key) in keys {
             println!("  {:<13} {key}", role.as_str());
         }

@@ -301,12 +301,3 @@ fn record(state: &AppState, names: &[Option<String>], response: &BatchResponse, 
     }
 }
 
-#[handler]
-pub fn graphiql() -> poem::web::Html<String> {
-    poem::web::Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Headroom")
-            .finish(),
-    )
-}

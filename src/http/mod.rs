@@ -1,9 +1,10 @@
 //! HTTP: the poem routes and their middleware. `/graphql` (GET and POST),
-//! subscriptions over WebSocket at `/graphql/ws`,
-//! GraphiQL at `/`, `/healthz`, `/readyz` and `/metrics`.
+//! subscriptions over WebSocket at `/graphql/ws`, the API explorer at `/`,
+//! `/healthz`, `/readyz` and `/metrics`.
 
 mod admission;
 mod auth;
+mod explorer;
 mod graphql;
 mod health;
 mod subscriptions;
@@ -46,7 +47,9 @@ impl AppState {
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     Route::new()
-        .at("/", get(graphql::graphiql))
+        .at("/", get(explorer::index))
+        .at("/explorer/explorer.js", get(explorer::script))
+        .at("/explorer/explorer.css", get(explorer::style))
         .at("/graphql", get(graphql::get).post(graphql::post))
         .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/healthz", get(health::healthz))

@@ -36,7 +36,7 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// A small borough to explore in GraphiQL: 20 wards, 5 PCNs, 150
+    /// A small borough to explore in the API explorer: 20 wards, 5 PCNs, 150
     /// organisations, 400 services, about 10,000 referrals a year.
     pub fn demo() -> Self {
         Self {

@@ -1,6 +1,7 @@
 mod bad_input;
 mod capacity;
 mod demo;
+mod explorer;
 mod funding;
 mod helpers;
 mod lifecycle;
