@@ -219,12 +219,20 @@ pub struct ServerSettings {
 
     /// Requests a key may make per minute, by role (a token bucket that
     /// holds a tenth of a minute's worth, at least 5); past it RATE_LIMITED.
-    #[arg(long, env = "HEADROOM_REQUESTS_PER_MINUTE", default_value = "600,researcher=120")]
+    #[arg(
+        long,
+        env = "HEADROOM_REQUESTS_PER_MINUTE",
+        default_value = "600,researcher=120"
+    )]
     pub requests_per_minute: PerRole,
 
     /// Requests a key may have in flight at once, by role; past it
     /// RATE_LIMITED.
-    #[arg(long, env = "HEADROOM_CONCURRENT_REQUESTS_PER_KEY", default_value = "2")]
+    #[arg(
+        long,
+        env = "HEADROOM_CONCURRENT_REQUESTS_PER_KEY",
+        default_value = "2"
+    )]
     pub concurrent_requests_per_key: PerRole,
 
     /// Answer introspection (`__schema`, `__type`) for keyed callers. The

@@ -31,7 +31,9 @@ pub enum AppError {
     StatementTimeout,
     /// The key has used its share: too many requests in the last moments,
     /// or too many at once. Safe to retry after the seconds given.
-    #[error("this key is making requests faster than its limit allows; retry in {retry_after_secs} s")]
+    #[error(
+        "this key is making requests faster than its limit allows; retry in {retry_after_secs} s"
+    )]
     RateLimited { retry_after_secs: u64 },
     /// The answer grew past the configured size and was not sent.
     #[error("the answer would be larger than {0} bytes; ask for fewer items or fewer fields")]

@@ -92,9 +92,11 @@ pub fn build_schemas(settings: &ServerSettings) -> Schemas {
         api = api.disable_introspection();
     }
     let api = api.finish();
-    let introspection = settings
-        .introspection
-        .then(|| limited(INTROSPECTION_MAX_DEPTH).introspection_only().finish());
+    let introspection = settings.introspection.then(|| {
+        limited(INTROSPECTION_MAX_DEPTH)
+            .introspection_only()
+            .finish()
+    });
     Schemas { api, introspection }
 }
 
@@ -125,11 +127,32 @@ pub fn operation_kind(req: &mut Request) -> Option<(OperationKind, bool)> {
         OperationType::Subscription => OperationKind::Subscription,
     };
     let introspection_only = kind == OperationKind::Query
-        && op.node.selection_set.node.items.iter().all(|s| match &s.node {
-            Selection::Field(f) => f.node.name.node.starts_with("__"),
-            _ => false,
-        });
+        && op
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .all(|s| match &s.node {
+                Selection::Field(f) => f.node.name.node.starts_with("__"),
+                _ => false,
+            });
     Some((kind, introspection_only))
+}
+
+/// The operation's name: the one the request names, else the name its
+/// document gives its only operation.
+pub fn operation_name(req: &mut Request) -> Option<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    if req.operation_name.is_some() {
+        return req.operation_name.clone();
+    }
+    match &req.parsed_query().ok()?.operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// What bounds one request's execution.
@@ -199,11 +222,9 @@ impl<A: Admit> async_graphql::Executor for SocketExecutor<A> {
         let mut request = Some(request);
         stream::once(admission)
             .flat_map(move |admitted| match (admitted, request.take()) {
-                (Ok(()), Some(request)) => async_graphql::Executor::execute_stream(
-                    &schema,
-                    request,
-                    session_data.clone(),
-                ),
+                (Ok(()), Some(request)) => {
+                    async_graphql::Executor::execute_stream(&schema, request, session_data.clone())
+                }
                 (Ok(()), None) => stream::empty().boxed(),
                 (Err(e), _) => {
                     stream::once(async move { error::refusal(e.code(), e.to_string()) }).boxed()

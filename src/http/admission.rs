@@ -71,9 +71,7 @@ impl Admission {
                 .map_err(|_| AppError::Internal("the admission table was poisoned".into()))?;
             in_flight
                 .entry(p.key_id)
-                .or_insert_with(|| {
-                    Arc::new(Semaphore::new(self.concurrent.get(p.role) as usize))
-                })
+                .or_insert_with(|| Arc::new(Semaphore::new(self.concurrent.get(p.role) as usize)))
                 .clone()
         };
         match tokio::time::timeout(QUEUE_WAIT, places.acquire_owned()).await {
@@ -125,7 +123,10 @@ mod tests {
         let k = key(1, Role::Commissioner);
         let first = admission.enter(&k).await.unwrap();
         let _second = admission.enter(&k).await.unwrap();
-        assert_eq!(admission.enter(&k).await.unwrap_err().code(), "RATE_LIMITED");
+        assert_eq!(
+            admission.enter(&k).await.unwrap_err().code(),
+            "RATE_LIMITED"
+        );
         assert!(admission.enter(&key(2, Role::Commissioner)).await.is_ok());
         drop(first);
         assert!(admission.enter(&k).await.is_ok());

@@ -121,14 +121,15 @@ fn answer(media: Media, response: &BatchResponse) -> Response {
         BatchResponse::Single(r) => {
             let failed = failed_before_running(r);
             let status = match (media, failed) {
-                (Media::GraphqlResponse, true) => {
-                    status_of(r.errors[0].extensions.as_ref().map_or("", |e| {
-                        match e.get("code") {
+                (Media::GraphqlResponse, true) => status_of(
+                    r.errors[0]
+                        .extensions
+                        .as_ref()
+                        .map_or("", |e| match e.get("code") {
                             Some(Value::String(c)) => c.as_str(),
                             _ => "",
-                        }
-                    }))
-                }
+                        }),
+                ),
                 _ => StatusCode::OK,
             };
             body(media, r, failed).with_status(status).into_response()
@@ -153,7 +154,14 @@ pub async fn get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
             )
         }
     };
-    serve(&state, req.headers(), media, BatchRequest::Single(request), true).await
+    serve(
+        &state,
+        req.headers(),
+        media,
+        BatchRequest::Single(request),
+        true,
+    )
+    .await
 }
 
 /// `POST /graphql` with a JSON body: one operation or a batch.
@@ -255,7 +263,7 @@ async fn serve(
             return refuse(media, StatusCode::TOO_MANY_REQUESTS, &e);
         }
     };
-    let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let names: Vec<Option<String>> = batch.iter_mut().map(gql::operation_name).collect();
     let started = Instant::now();
     let response = gql::execute(
         &state.schemas,
@@ -300,4 +308,3 @@ fn record(state: &AppState, names: &[Option<String>], response: &BatchResponse, 
         state.telemetry.operation(name.as_deref(), code, took);
     }
 }
-

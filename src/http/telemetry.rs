@@ -89,7 +89,7 @@ impl Collector for Database {
         let statements = ConstCounter::new(self.0.statements_executed());
         statements.encode(encoder.encode_descriptor(
             "headroom_db_statements",
-            "SQL statements sent to the database.",
+            "SQL statements sent to the database",
             None,
             statements.metric_type(),
         )?)?;
@@ -97,21 +97,21 @@ impl Collector for Database {
         let open = ConstGauge::new(i64::from(pool.open));
         open.encode(encoder.encode_descriptor(
             "headroom_db_pool_connections",
-            "Database connections open in the pool.",
+            "Database connections open in the pool",
             None,
             open.metric_type(),
         )?)?;
         let busy = ConstGauge::new(i64::from(pool.open) - pool.idle as i64);
         busy.encode(encoder.encode_descriptor(
             "headroom_db_pool_connections_in_use",
-            "Database connections in use by a request.",
+            "Database connections in use by a request",
             None,
             busy.metric_type(),
         )?)?;
         let max = ConstGauge::new(i64::from(pool.max));
         max.encode(encoder.encode_descriptor(
             "headroom_db_pool_connections_max",
-            "The pool's size limit.",
+            "The pool's size limit",
             None,
             max.metric_type(),
         )?)?;
@@ -125,7 +125,7 @@ impl Telemetry {
         let operations = Family::<Outcome, Counter>::default();
         registry.register(
             "headroom_graphql_operations",
-            "GraphQL operations run, by operation name and outcome (ok, or the first error's code).",
+            "GraphQL operations run, by operation name and outcome (ok, or the first error's code)",
             operations.clone(),
         );
         let latency = Family::<Operation, Histogram>::new_with_constructor(|| {
@@ -133,13 +133,13 @@ impl Telemetry {
         });
         registry.register(
             "headroom_graphql_operation_seconds",
-            "Time to answer a GraphQL operation, by operation name.",
+            "Time to answer a GraphQL operation, by operation name",
             latency.clone(),
         );
         let refused = Family::<Limit, Counter>::default();
         registry.register(
             "headroom_requests_refused",
-            "Requests refused, by the limit that refused them.",
+            "Requests refused, by the limit that refused them",
             refused.clone(),
         );
         registry.register_collector(Box::new(Database(store)));

@@ -81,7 +81,8 @@ pub async fn practices_by_id(
     store: &Store,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, gp_practice::Model>> {
-    page::by_ids::<gp_practice::Entity, _>(&*store.lane().await?, gp_practice::Column::Id, ids).await
+    page::by_ids::<gp_practice::Entity, _>(&*store.lane().await?, gp_practice::Column::Id, ids)
+        .await
 }
 
 pub async fn practices_of_pcns(

@@ -45,7 +45,9 @@ pub async fn funding_gaps(
     q: &FundingQuery,
 ) -> AppResult<(Vec<CostRow>, Vec<ProratedTerm>)> {
     let [costs, terms] = funding_statements(store, q)?;
-    let costs = CostRow::find_by_statement(costs).all(&*store.lane().await?).await?;
+    let costs = CostRow::find_by_statement(costs)
+        .all(&*store.lane().await?)
+        .await?;
     let terms = ProratedTerm::find_by_statement(terms)
         .all(&*store.lane().await?)
         .await?;

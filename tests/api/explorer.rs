@@ -339,7 +339,7 @@ async fn the_explorer_sends_the_standard_introspection_query() {
     match body["data"]["__schema"]["queryType"]["name"].as_str() {
         Some(name) => {
             assert_eq!(status, StatusCode::OK, "{body}");
-            assert_eq!(name, "Query", "{body}");
+            assert_eq!(name, "QueryRoot", "{body}");
             assert!(
                 body["data"]["__schema"]["types"]
                     .as_array()

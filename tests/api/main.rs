@@ -2,6 +2,7 @@ mod bad_input;
 mod capacity;
 mod demo;
 mod explorer;
+mod exposure;
 mod funding;
 mod helpers;
 mod lifecycle;

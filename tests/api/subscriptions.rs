@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{data, spawn_app, TestApp};
+use crate::helpers::{data, spawn_app, spawn_app_with, TestApp};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -36,6 +36,8 @@ enum Heard {
     Message(Value),
     /// The connection closed (a close frame, or the stream ended).
     Closed,
+    /// The server closed the connection with this code.
+    ClosedWith(u16),
 }
 
 /// Opens a WebSocket to `/graphql/ws` speaking `graphql-transport-ws`.
@@ -92,7 +94,10 @@ async fn receive_within(socket: &mut Socket, limit: Duration) -> Option<Heard> {
         .await
         .ok()?;
         match next {
-            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Some(Heard::Closed),
+            Some(Ok(Message::Close(Some(frame)))) => {
+                return Some(Heard::ClosedWith(frame.code.into()))
+            }
+            None | Some(Err(_)) | Some(Ok(Message::Close(None))) => return Some(Heard::Closed),
             Some(Ok(Message::Text(text))) => {
                 let message: Value = serde_json::from_str(text.as_str())
                     .unwrap_or_else(|e| panic!("the server sent non-JSON ({e}): {text}"));
@@ -175,7 +180,7 @@ async fn next_event(socket: &mut Socket, id: &str) -> Value {
 /// the errors, if the server sent any.
 async fn assert_refused(socket: &mut Socket, id: &str) -> Vec<Value> {
     match receive(socket).await {
-        Heard::Closed => Vec::new(),
+        Heard::Closed | Heard::ClosedWith(_) => Vec::new(),
         Heard::Message(m) if m["type"] == "error" && m["id"] == id => {
             m["payload"].as_array().cloned().unwrap_or_default()
         }
@@ -200,7 +205,7 @@ async fn assert_refused(socket: &mut Socket, id: &str) -> Vec<Value> {
 async fn assert_no_events(socket: &mut Socket, id: &str, limit: Duration) {
     while let Some(heard) = receive_within(socket, limit).await {
         match heard {
-            Heard::Closed => return,
+            Heard::Closed | Heard::ClosedWith(_) => return,
             Heard::Message(m) if m["type"] == "complete" && m["id"] == id => {}
             Heard::Message(m) => panic!("expected no more events, got {m}"),
         }
@@ -526,7 +531,7 @@ async fn a_connection_without_a_valid_key_is_refused() {
     for payload in payloads {
         let (mut socket, heard) = init_with(app, payload.clone()).await;
         match heard {
-            Heard::Closed => {}
+            Heard::Closed | Heard::ClosedWith(_) => {}
             Heard::Message(m) => {
                 assert_ne!(m["type"], "connection_ack", "{payload}: {m}");
                 assert_eq!(m["type"], "connection_error", "{payload}: {m}");
@@ -552,7 +557,60 @@ async fn a_connection_without_a_valid_key_is_refused() {
     )
     .await;
     match receive(&mut socket).await {
-        Heard::Closed => {}
+        Heard::Closed | Heard::ClosedWith(_) => {}
         other => panic!("expected the connection to close, got {other:?}"),
     }
+}
+
+/// The prefix `keys revoke` takes: the 8 characters after `hr_`.
+fn prefix(key: &str) -> &str {
+    &key[3..11]
+}
+
+/// Waits for the server to close the socket, skipping any refusals.
+async fn closing_code(socket: &mut Socket) -> Option<u16> {
+    loop {
+        match receive(socket).await {
+            Heard::ClosedWith(code) => return Some(code),
+            Heard::Closed => return None,
+            Heard::Message(m) => assert!(
+                m["type"] != "next" || m["payload"]["data"].is_null(),
+                "a revoked key must not be sent any result: {m}"
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn revoking_a_key_closes_its_open_socket_within_seconds() {
+    let app = spawn_app_with(|s| s.ws_key_check = Duration::from_secs(1)).await;
+    let mut socket = connect(&app, &app.keys.provider).await;
+    subscribe(&app, &mut socket, "1", PROVIDER_EVENTS, json!({})).await;
+    headroom::store::keys::revoke_key(&app.store, prefix(&app.keys.provider))
+        .await
+        .expect("the key is revoked");
+    let started = Instant::now();
+    assert_eq!(
+        closing_code(&mut socket).await,
+        Some(4401),
+        "the socket closes with graphql-transport-ws' Unauthorized"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn an_operation_after_revocation_is_refused_and_closes_the_socket() {
+    // The timer would not fire during the test: the operation's own check
+    // must catch the revocation.
+    let app = spawn_app_with(|s| s.ws_key_check = Duration::from_secs(600)).await;
+    let mut socket = connect(&app, &app.keys.provider).await;
+    headroom::store::keys::revoke_key(&app.store, prefix(&app.keys.provider))
+        .await
+        .expect("the key is revoked");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": PROVIDER_EVENTS } }),
+    )
+    .await;
+    assert_eq!(closing_code(&mut socket).await, Some(4401));
 }

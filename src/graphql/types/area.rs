@@ -1,7 +1,7 @@
 //! Areas, PCNs and GP practices.
 
-use async_graphql::{Context, Object, Result, ID};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result, ID};
 
 use super::{load, load_list};
 use crate::domain::codes;

@@ -1,7 +1,7 @@
 //! One row of the funding gaps: cost of demand served against funding.
 
-use async_graphql::{Context, Object, Result};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result};
 
 use super::area::Area;
 use super::funding::FundingAward;

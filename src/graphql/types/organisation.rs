@@ -1,7 +1,7 @@
 //! Organisations and locations.
 
-use async_graphql::{Context, Object, Result, ID};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 
 use super::area::Area;

@@ -1,7 +1,7 @@
 //! One row of the capacity overview: a group's measures over a window.
 
-use async_graphql::{Context, Object, Result, SimpleObject};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::area::{Area, Pcn};

@@ -1,7 +1,7 @@
 //! Gateways, referrals and referral events.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::area::{Area, Pcn};

@@ -1,7 +1,7 @@
 //! Services with their needs, capabilities, capacity and status.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use crate::graphql::cost;
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::organisation::{Location, Organisation};

@@ -3,7 +3,6 @@
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::graphql::cost;
 use super::area::Area;
 use super::load;
 use super::overview::WindowInfo;
@@ -11,6 +10,7 @@ use super::service::Capability;
 use crate::domain::codes;
 use crate::domain::metrics::Window;
 use crate::graphql::context::ContextExt;
+use crate::graphql::cost;
 use crate::graphql::enums::{stored, NeedCode, UnmetNeedStatus};
 use crate::graphql::ids;
 use crate::graphql::loaders::{AreaId, UnmetNeedEvidence, UnmetNeedReports};
