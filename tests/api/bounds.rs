@@ -159,7 +159,11 @@ async fn a_register_review_date_outside_the_bounds_is_refused_naming_review_date
     );
 
     let body = app
-        .gql(&app.keys.commissioner, CREATE_UNMET_NEED, entry("2027-03-31"))
+        .gql(
+            &app.keys.commissioner,
+            CREATE_UNMET_NEED,
+            entry("2027-03-31"),
+        )
         .await;
     let id = id_of(data(&body), "createUnmetNeed");
     for day in ABSURD_DAYS {
@@ -270,7 +274,12 @@ async fn a_name_with_a_control_character_is_refused_naming_the_field() {
     let service = a_service(&app).await;
     let before = app.count("organisation").await;
 
-    for name in ["Age\u{0007}UK", "Age UK\u{0000}", "Age\u{001b}[31mUK", "Age\nUK"] {
+    for name in [
+        "Age\u{0007}UK",
+        "Age UK\u{0000}",
+        "Age\u{001b}[31mUK",
+        "Age\nUK",
+    ] {
         let body = app
             .gql(
                 &app.keys.admin,
@@ -336,7 +345,13 @@ async fn an_org_identifier_with_an_unknown_prefix_is_refused_naming_org_identifi
     let app = spawn_app().await;
     let before = app.count("organisation").await;
 
-    for identifier in ["XX-ABC-123", "GB-CHARITY-1090095", "1090095", "GB-CHC-12", "GB-COH-DROP TABLE"] {
+    for identifier in [
+        "XX-ABC-123",
+        "GB-CHARITY-1090095",
+        "1090095",
+        "GB-CHC-12",
+        "GB-COH-DROP TABLE",
+    ] {
         let body = create_organisation(&app, json!({ "orgIdentifier": identifier })).await;
         assert_bad_input(&body, "orgIdentifier");
     }
