@@ -196,7 +196,8 @@ pub struct ServerSettings {
     #[arg(
         long,
         env = "HEADROOM_DEFAULT_HOURLY_RATE_PENCE",
-        default_value_t = 1221
+        default_value_t = 1221,
+        value_parser = parse_hourly_rate
     )]
     pub default_hourly_rate_pence: i64,
 
@@ -266,6 +267,17 @@ impl Default for ServerSettings {
             ws_key_check: Duration::from_secs(5),
         }
     }
+}
+
+/// An hourly rate within the bounds a caller's rate must keep.
+fn parse_hourly_rate(s: &str) -> Result<i64, String> {
+    let pence: i64 = s.trim().parse().map_err(|e| format!("{e}"))?;
+    crate::domain::bounds::money(
+        "HEADROOM_DEFAULT_HOURLY_RATE_PENCE",
+        crate::domain::bounds::Money::HourlyRate,
+        pence,
+    )
+    .map_err(|e| e.message)
 }
 
 fn parse_secs(s: &str) -> Result<Duration, String> {

@@ -1,6 +1,7 @@
 //! Who a service takes by age: an optional youngest and oldest age, in
 //! whole years, matched against a person's age band.
 
+use super::bounds::{self, MAX_AGE};
 use super::codes::AgeBand;
 use super::Invalid;
 
@@ -22,7 +23,7 @@ impl AgeBand {
             AgeBand::From55To64 => (55, 64),
             AgeBand::From65To74 => (65, 74),
             AgeBand::From75To84 => (75, 84),
-            AgeBand::From85 => (85, 130),
+            AgeBand::From85 => (85, MAX_AGE),
         }
     }
 }
@@ -30,8 +31,8 @@ impl AgeBand {
 impl AgeRange {
     pub fn parse(min: Option<i32>, max: Option<i32>) -> Result<Self, Invalid> {
         for (field, v) in [("ageRange.min", min), ("ageRange.max", max)] {
-            if v.is_some_and(|v| !(0..=130).contains(&v)) {
-                return Err(Invalid::new(field, "an age is from 0 to 130 years"));
+            if let Some(v) = v {
+                bounds::count(field, v, MAX_AGE)?;
             }
         }
         if let (Some(lo), Some(hi)) = (min, max) {

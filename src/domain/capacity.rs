@@ -1,11 +1,8 @@
 //! Capacity as a provider states it: places per week (throughput services)
 //! and/or a maximum active caseload (one-to-one services).
 
+use super::bounds::{self, MAX_CASELOAD, MAX_PLACES_PER_WEEK};
 use super::Invalid;
-
-/// The most places or caseload one service may state; far above any real
-/// community service, low enough to catch a typo of extra zeros.
-pub const MAX_CAPACITY: i32 = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capacity {
@@ -14,21 +11,15 @@ pub struct Capacity {
 }
 
 impl Capacity {
+    /// Each figure from 0 to its bound (`bounds::MAX_PLACES_PER_WEEK`,
+    /// `bounds::MAX_CASELOAD`); at least one given.
     pub fn parse(places_per_week: Option<i32>, caseload_max: Option<i32>) -> Result<Self, Invalid> {
-        for (field, value) in [
-            ("placesPerWeek", places_per_week),
-            ("caseloadMax", caseload_max),
+        for (field, value, max) in [
+            ("placesPerWeek", places_per_week, MAX_PLACES_PER_WEEK),
+            ("caseloadMax", caseload_max, MAX_CASELOAD),
         ] {
             if let Some(v) = value {
-                if v < 0 {
-                    return Err(Invalid::new(field, "capacity cannot be negative"));
-                }
-                if v > MAX_CAPACITY {
-                    return Err(Invalid::new(
-                        field,
-                        format!("capacity above {MAX_CAPACITY} is not credible"),
-                    ));
-                }
+                bounds::count(field, v, max)?;
             }
         }
         if places_per_week.is_none() && caseload_max.is_none() {
@@ -56,6 +47,21 @@ mod tests {
         );
         assert_eq!(
             Capacity::parse(None, Some(-3)).unwrap_err().field,
+            "caseloadMax"
+        );
+    }
+
+    #[test]
+    fn capacity_above_its_bound_is_refused() {
+        assert!(Capacity::parse(Some(MAX_PLACES_PER_WEEK), None).is_ok());
+        assert_eq!(
+            Capacity::parse(Some(MAX_PLACES_PER_WEEK + 1), None)
+                .unwrap_err()
+                .field,
+            "placesPerWeek"
+        );
+        assert_eq!(
+            Capacity::parse(None, Some(i32::MAX)).unwrap_err().field,
             "caseloadMax"
         );
     }

@@ -3,9 +3,11 @@
 
 pub mod access;
 pub mod age;
+pub mod bounds;
 pub mod capability;
 pub mod capacity;
 pub mod codes;
+pub mod identifiers;
 pub mod language;
 pub mod matching;
 pub mod metrics;

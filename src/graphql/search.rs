@@ -17,6 +17,7 @@ use super::loaders::ServiceId;
 use super::types::service::{Capability, Service};
 use super::types::unmet_need::UnmetNeed;
 use crate::domain::age::AgeRange;
+use crate::domain::bounds::{self, Text};
 use crate::domain::capability::{Capability as DomainCapability, CapabilityKind};
 use crate::domain::codes::{self, Role};
 use crate::domain::language::LanguageCode;
@@ -30,8 +31,6 @@ use crate::store::entity::area;
 use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery};
 use crate::store::{areas, matching as candidates, services, unmet_needs};
 
-/// Furthest a search reaches, km.
-const MAX_DISTANCE_KM: f64 = 50.0;
 /// How far a venue may sit from its ward's centroid: the box of wards
 /// searched is widened by this, then every venue is measured exactly.
 const WARD_REACH_KM: f64 = 5.0;
@@ -177,12 +176,7 @@ fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), A
     required.dedup();
     let mut preferred = parse_list("preferredCapabilities", &input.preferred_capabilities)?;
     preferred.retain(|p| !required.contains(p));
-    if !(input.max_distance_km > 0.0 && input.max_distance_km <= MAX_DISTANCE_KM) {
-        return Err(AppError::bad_input(
-            "maxDistanceKm",
-            format!("must be more than 0 and at most {MAX_DISTANCE_KM}"),
-        ));
-    }
+    bounds::search_distance("maxDistanceKm", input.max_distance_km)?;
     let ward_id = decode_as("residenceWardId", "Area", &input.residence_ward_id)?;
     Ok((
         ward_id,
@@ -479,7 +473,7 @@ impl SearchMutations {
                 "recording that nothing fits",
             )?
             .clone();
-        let note = text::optional("note", input.note.as_deref(), 1000)?;
+        let note = text::optional("note", input.note.as_deref(), Text::Note)?;
         let search = prepare(ctx, &input.search).await?;
         let (ranking, _) = run(ctx, &search).await?;
         let Some(no_fit) = ranking.no_fit else {

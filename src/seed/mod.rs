@@ -232,3 +232,106 @@ fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::ActiveModel>, Vec<Place>) {
     }
     (rows, places)
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveValue;
+
+    use super::*;
+    use crate::domain::bounds::{self, Money, Text, MAX_HEADCOUNT};
+    use crate::domain::capacity::Capacity;
+    use crate::domain::identifiers::{CharityNumber, CompanyNumber, OrgId};
+    use crate::domain::period::Period;
+    use crate::domain::text;
+
+    fn v<T: Into<sea_orm::Value> + Clone>(a: &ActiveValue<T>) -> T {
+        a.clone().unwrap()
+    }
+
+    /// Every value the seed writes would pass the bounds a caller's value
+    /// must: the seed makes data the API itself could have taken.
+    #[test]
+    fn the_seeded_borough_lies_within_the_input_bounds() {
+        for scale in [Scale::demo(), Scale::borough()] {
+            let mut rng = ChaCha8Rng::seed_from_u64(7);
+            let as_of = NaiveDate::from_ymd_opt(2026, 11, 23).expect("a day");
+            let start = as_of - Duration::days(364);
+            let mut ids = Ids::default();
+            let (_, places) = frame(&scale, &mut ids);
+            let b = plan::plan(&mut rng, &scale, &places[0], &mut ids, start, as_of);
+            assert!(
+                !b.organisations.is_empty()
+                    && !b.awards.is_empty()
+                    && !b.contributions.is_empty()
+                    && !b.unmet_needs.is_empty()
+            );
+            let identifier = |parsed: Result<String, crate::domain::Invalid>, stored: &str| {
+                assert_eq!(parsed.expect("a valid identifier"), stored);
+            };
+
+            for o in &b.organisations {
+                text::required("name", &v(&o.name), Text::Name).expect("a valid name");
+                if let Some(c) = v(&o.charity_number) {
+                    identifier(CharityNumber::parse("c", &c).map(|p| p.as_str().into()), &c);
+                }
+                if let Some(c) = v(&o.company_number) {
+                    identifier(CompanyNumber::parse("c", &c).map(|p| p.as_str().into()), &c);
+                }
+                if let Some(i) = v(&o.org_identifier) {
+                    identifier(OrgId::parse("o", &i).map(|p| p.as_str().into()), &i);
+                }
+            }
+            for l in &b.locations {
+                text::required("name", &v(&l.name), Text::Name).expect("a venue name");
+                text::optional("postcode", v(&l.postcode).as_deref(), Text::Postcode)
+                    .expect("a postcode");
+            }
+            for s in &b.services {
+                text::required("name", &v(&s.name), Text::Name).expect("a service name");
+                text::optional("d", Some(&v(&s.description)), Text::Description)
+                    .expect("a description");
+                if let Some(cost) = v(&s.unit_cost_pence) {
+                    bounds::money("unitCost", Money::UnitCost, cost).expect("a unit cost");
+                }
+            }
+            for c in &b.capacity_versions {
+                bounds::day("validFrom", v(&c.valid_from)).expect("a capacity day");
+                Capacity::parse(v(&c.places_per_week), v(&c.caseload_max)).expect("a capacity");
+                text::optional("note", v(&c.note).as_deref(), Text::Note).expect("a note");
+            }
+            for a in &b.awards {
+                bounds::money("amount", Money::Award, v(&a.amount_pence)).expect("an award");
+                if let Some(t) = v(&a.tariff_pence) {
+                    bounds::money("tariff", Money::Tariff, t).expect("a tariff");
+                }
+                bounds::day("awardDate", v(&a.award_date)).expect("an award date");
+                if let (Some(s), Some(e)) = (v(&a.planned_start), v(&a.planned_end)) {
+                    Period::parse(("plannedStart", s), ("plannedEnd", e)).expect("a period");
+                }
+                if let Some(i) = v(&a.funder_identifier) {
+                    identifier(OrgId::parse("o", &i).map(|p| p.as_str().into()), &i);
+                }
+            }
+            for c in &b.contributions {
+                Period::parse(
+                    ("periodStart", v(&c.period_start)),
+                    ("periodEnd", v(&c.period_end)),
+                )
+                .expect("a contribution period");
+                bounds::hours("hours", f64::from(v(&c.minutes)) / 60.0).expect("hours");
+            }
+            for s in &b.skills {
+                bounds::count("volunteers", v(&s.volunteers), MAX_HEADCOUNT).expect("volunteers");
+                bounds::count("paidStaff", v(&s.paid_staff), MAX_HEADCOUNT).expect("paid staff");
+            }
+            for u in &b.unmet_needs {
+                text::required("evidence", &v(&u.evidence), Text::Evidence).expect("evidence");
+                text::optional("action", v(&u.action).as_deref(), Text::Action).expect("action");
+                text::optional("owner", v(&u.owner).as_deref(), Text::Owner).expect("owner");
+                if let Some(d) = v(&u.review_date) {
+                    bounds::day("reviewDate", d).expect("a review date");
+                }
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 mod bad_input;
+mod bounds;
 mod capacity;
 mod demo;
 mod explorer;

@@ -7,21 +7,6 @@ use num_rational::BigRational;
 use num_traits::ToPrimitive;
 
 use super::funding::{round_half_even, sum_fractions};
-use crate::domain::Invalid;
-
-/// The highest hourly rate a caller may state: £1,000 an hour.
-pub const MAX_HOURLY_RATE_PENCE: i64 = 100_000;
-
-pub fn hourly_rate(field: &str, pence: i64) -> Result<i64, Invalid> {
-    if (0..=MAX_HOURLY_RATE_PENCE).contains(&pence) {
-        Ok(pence)
-    } else {
-        Err(Invalid::new(
-            field,
-            format!("must be from 0 to {MAX_HOURLY_RATE_PENCE} pence an hour"),
-        ))
-    }
-}
 
 /// Hours and value of a group's contributions in a window, from the
 /// database's `Σ minutes × days inside` per contribution length.
@@ -61,11 +46,5 @@ mod tests {
         // 1 minute at 30p an hour is half a penny: rounds to 0, 3 minutes to 2.
         assert_eq!(Uncommissioned::of([(1, 1)], 30).value_pence, 0);
         assert_eq!(Uncommissioned::of([(3, 1)], 30).value_pence, 2);
-    }
-
-    #[test]
-    fn a_rate_outside_reason_is_refused() {
-        assert!(hourly_rate("hourlyRate", -1).is_err());
-        assert!(hourly_rate("hourlyRate", 100_001).is_err());
     }
 }

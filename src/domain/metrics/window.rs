@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::Invalid;
+use crate::domain::{bounds, Invalid};
 
 /// The longest window a query may ask for: three years of days.
 pub const MAX_WINDOW_DAYS: i64 = 3 * 366;
@@ -14,7 +14,12 @@ pub struct Window {
 }
 
 impl Window {
+    /// `from` a day within the bounds (`bounds::day`), `to` after it and at
+    /// most the day after the last (`bounds::window_end`), and no longer
+    /// than `MAX_WINDOW_DAYS`.
     pub fn parse(from: NaiveDate, to: NaiveDate) -> Result<Self, Invalid> {
+        let from = bounds::day("window.from", from)?;
+        let to = bounds::window_end("window.to", to)?;
         if to <= from {
             return Err(Invalid::new(
                 "window.to",
@@ -97,6 +102,31 @@ mod tests {
     fn an_empty_or_backwards_window_is_refused() {
         assert!(Window::parse(d("2026-01-08"), d("2026-01-08")).is_err());
         assert!(Window::parse(d("2026-01-08"), d("2026-01-01")).is_err());
+    }
+
+    #[test]
+    fn a_window_outside_the_bounds_is_refused_naming_its_end() {
+        assert_eq!(
+            Window::parse(d("1989-12-31"), d("1990-02-01"))
+                .unwrap_err()
+                .field,
+            "window.from"
+        );
+        assert_eq!(
+            Window::parse(d("2100-12-01"), d("2101-01-02"))
+                .unwrap_err()
+                .field,
+            "window.to"
+        );
+        let year_zero = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        assert!(Window::parse(year_zero, year_zero + Duration::days(7)).is_err());
+    }
+
+    #[test]
+    fn a_window_may_run_to_the_last_day_inclusive() {
+        let w = Window::parse(d("2100-12-01"), d("2101-01-01")).unwrap();
+        assert_eq!(w.last_day(), d("2100-12-31"));
+        assert!(Window::parse(d("1990-01-01"), d("1990-01-02")).is_ok());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use super::{offset_page, WindowInput};
-use crate::domain::metrics::contribution::{self, Uncommissioned};
+use crate::domain::bounds::Money;
+use crate::domain::metrics::contribution::Uncommissioned;
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
 use crate::graphql::cost;
@@ -39,7 +40,7 @@ impl ContributionQuery {
         let page = Page::parse(first, after)?;
         let period = period.parse()?;
         let rate = match hourly_rate {
-            Some(p) => contribution::hourly_rate("hourlyRate", p.0)?,
+            Some(p) => p.amount("hourlyRate", Money::HourlyRate)?,
             None => ctx.settings().default_hourly_rate_pence,
         };
         let area_id = decode_opt("areaId", "Area", area_id.as_ref())?;

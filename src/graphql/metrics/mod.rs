@@ -26,7 +26,8 @@ pub struct WindowInput {
 
 impl WindowInput {
     pub fn parse(self) -> Result<Window, crate::error::AppError> {
-        Ok(Window::parse(self.from.0, self.to.0)?)
+        let from = self.from.day("window.from")?;
+        Ok(Window::parse(from, self.to.window_end("window.to")?)?)
     }
 }
 

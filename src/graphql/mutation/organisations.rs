@@ -2,7 +2,9 @@
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
+use crate::domain::bounds::{self, Text};
 use crate::domain::codes::{self, Role};
+use crate::domain::identifiers::{CharityNumber, CompanyNumber, OrgId};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
@@ -39,13 +41,19 @@ pub struct CreateLocationInput {
     pub longitude: Option<f64>,
 }
 
-fn coordinate(field: &str, value: Option<f64>, limit: f64) -> Result<Option<f64>, AppError> {
-    match value {
-        Some(v) if !(-limit..=limit).contains(&v) || v.is_nan() => Err(AppError::bad_input(
-            field,
-            format!("must be between -{limit} and {limit}"),
-        )),
-        other => Ok(other),
+/// An optional identifier: blank is none; otherwise it must parse, and any
+/// control character is refused before its shape is judged.
+fn identifier<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: fn(&str, &str) -> Result<T, crate::domain::Invalid>,
+) -> Result<Option<T>, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            bounds::refuse_control_characters(field, v, false)?;
+            Ok(Some(parse(field, v)?))
+        }
     }
 }
 
@@ -60,11 +68,26 @@ impl OrganisationMutations {
         ctx.require(&[Role::Admin], "creating an organisation")?;
         let kind: codes::OrganisationKind = input.kind.into();
         let new = NewOrganisation {
-            name: text::required("name", &input.name, 200)?,
+            name: text::required("name", &input.name, Text::Name)?,
             kind: kind.as_str().to_owned(),
-            org_identifier: text::optional("orgIdentifier", input.org_identifier.as_deref(), 64)?,
-            charity_number: text::optional("charityNumber", input.charity_number.as_deref(), 16)?,
-            company_number: text::optional("companyNumber", input.company_number.as_deref(), 16)?,
+            org_identifier: identifier(
+                "orgIdentifier",
+                input.org_identifier.as_deref(),
+                OrgId::parse,
+            )?
+            .map(|i| i.as_str().to_owned()),
+            charity_number: identifier(
+                "charityNumber",
+                input.charity_number.as_deref(),
+                CharityNumber::parse,
+            )?
+            .map(|c| c.as_str().to_owned()),
+            company_number: identifier(
+                "companyNumber",
+                input.company_number.as_deref(),
+                CompanyNumber::parse,
+            )?
+            .map(|c| c.as_str().to_owned()),
             community_anchor: input.community_anchor,
             ward_id: decode_opt("wardId", "Area", input.ward_id.as_ref())?,
         };
@@ -91,12 +114,18 @@ impl OrganisationMutations {
         let kind: codes::LocationKind = input.kind.into();
         let new = NewLocation {
             organisation_id,
-            name: text::required("name", &input.name, 200)?,
+            name: text::required("name", &input.name, Text::Name)?,
             kind: kind.as_str().to_owned(),
             ward_id: decode_as("wardId", "Area", &input.ward_id)?,
-            postcode: text::optional("postcode", input.postcode.as_deref(), 10)?,
-            latitude: coordinate("latitude", input.latitude, 90.0)?,
-            longitude: coordinate("longitude", input.longitude, 180.0)?,
+            postcode: text::optional("postcode", input.postcode.as_deref(), Text::Postcode)?,
+            latitude: input
+                .latitude
+                .map(|l| bounds::latitude("latitude", l))
+                .transpose()?,
+            longitude: input
+                .longitude
+                .map(|l| bounds::longitude("longitude", l))
+                .transpose()?,
         };
         Ok(Location(store::create_location(ctx.store(), new).await?))
     }

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
+use crate::domain::bounds::{self, Text, MAX_HEADCOUNT};
 use crate::domain::codes;
 use crate::domain::period::Period;
 use crate::domain::text;
@@ -38,24 +39,13 @@ pub struct SetSkillInput {
     pub paid_staff: i32,
 }
 
-/// Most hours one record may hold: a year of round-the-clock work.
-const MAX_HOURS: f64 = 8784.0;
-
 fn minutes(hours: f64) -> Result<i32, AppError> {
-    if !hours.is_finite() || hours <= 0.0 || hours > MAX_HOURS {
-        return Err(AppError::bad_input(
-            "hours",
-            format!("must be more than 0 and at most {MAX_HOURS}"),
-        ));
-    }
+    let hours = bounds::hours("hours", hours)?;
     Ok((hours * 60.0).round().max(1.0) as i32)
 }
 
 fn headcount(field: &str, n: i32) -> Result<i32, AppError> {
-    if !(0..=100_000).contains(&n) {
-        return Err(AppError::bad_input(field, "must be from 0 to 100000"));
-    }
-    Ok(n)
+    Ok(bounds::count(field, n, MAX_HEADCOUNT)?)
 }
 
 #[Object]
@@ -69,7 +59,10 @@ impl RecordMutations {
     ) -> Result<Contribution> {
         let organisation_id = decode_as("organisationId", "Organisation", &input.organisation_id)?;
         ctx.require_manager_of(organisation_id)?;
-        let period = Period::parse("periodEnd", input.period_start.0, input.period_end.0)?;
+        let period = Period::parse(
+            ("periodStart", input.period_start.day("periodStart")?),
+            ("periodEnd", input.period_end.day("periodEnd")?),
+        )?;
         let kind: codes::ContributionKind = input.kind.into();
         let new = NewContribution {
             organisation_id,
@@ -78,7 +71,7 @@ impl RecordMutations {
             minutes: minutes(input.hours)?,
             period_start: period.start,
             period_end: period.end,
-            note: text::optional("note", input.note.as_deref(), 1000)?,
+            note: text::optional("note", input.note.as_deref(), Text::Note)?,
             recorded_by: Some(ctx.principal().key_id),
         };
         Ok(Contribution(

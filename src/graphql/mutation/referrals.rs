@@ -7,6 +7,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use sha2::{Digest, Sha256};
 
+use crate::domain::bounds::Text;
 use crate::domain::codes::{self, Role};
 use crate::domain::language::LanguageCode;
 use crate::domain::referral::{self as lifecycle, Move, Refusal, Snapshot};
@@ -222,7 +223,7 @@ impl ReferralMutations {
             .map(|l| LanguageCode::parse("preferredLanguage", l))
             .transpose()?;
         let needs = need_codes("needs", &input.needs, "a referral is for at least one need")?;
-        let note = text::optional("note", input.note.as_deref(), 1000)?;
+        let note = text::optional("note", input.note.as_deref(), Text::Note)?;
         let age_band: codes::AgeBand = input.age_band.into();
         let idem = idempotency_key(input.idempotency_key.as_deref())?.map(|key| Idempotency {
             key,
@@ -271,7 +272,7 @@ impl ReferralMutations {
             .map(|c| c.capability("missingCapability.code"))
             .transpose()?;
         let mv = Move::parse(to, service, reason, missing)?;
-        let note = text::optional("note", input.note.as_deref(), 1000)?;
+        let note = text::optional("note", input.note.as_deref(), Text::Note)?;
         let idem = idempotency_key(input.idempotency_key.as_deref())?.map(|key| Idempotency {
             key,
             operation: "moveReferral",

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
 
+use crate::domain::bounds::Text;
 use crate::domain::codes::{self, Role};
 use crate::domain::register::rating;
 use crate::domain::text;
@@ -50,12 +51,12 @@ const EDITORS: &[Role] = &[Role::Admin, Role::Commissioner];
 fn optional_text(
     field: &str,
     v: MaybeUndefined<String>,
-    max: usize,
+    kind: Text,
 ) -> Result<Option<Option<String>>> {
     Ok(match v {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(s) => Some(text::optional(field, Some(&s), max)?),
+        MaybeUndefined::Value(s) => Some(text::optional(field, Some(&s), kind)?),
     })
 }
 
@@ -75,12 +76,12 @@ impl RegisterMutations {
                 .missing_capability
                 .map(|c| c.parse("missingCapability.code"))
                 .transpose()?,
-            evidence: text::required("evidence", &input.evidence, 4000)?,
+            evidence: text::required("evidence", &input.evidence, Text::Evidence)?,
             likelihood: rating("likelihood", input.likelihood)?,
             impact: rating("impact", input.impact)?,
-            action: text::optional("action", input.action.as_deref(), 2000)?,
-            owner: text::optional("owner", input.owner.as_deref(), 200)?,
-            review_date: input.review_date.map(|d| d.0),
+            action: text::optional("action", input.action.as_deref(), Text::Action)?,
+            owner: text::optional("owner", input.owner.as_deref(), Text::Owner)?,
+            review_date: input.review_date.map(|d| d.day("reviewDate")).transpose()?,
             status: codes::UnmetNeedStatus::Open.as_str().to_owned(),
         };
         let area_id = decode_as("areaId", "Area", &input.area_id)?;
@@ -101,19 +102,19 @@ impl RegisterMutations {
         let changes = UnmetNeedChanges {
             evidence: input
                 .evidence
-                .map(|e| text::required("evidence", &e, 4000))
+                .map(|e| text::required("evidence", &e, Text::Evidence))
                 .transpose()?,
             likelihood: input
                 .likelihood
                 .map(|v| rating("likelihood", v))
                 .transpose()?,
             impact: input.impact.map(|v| rating("impact", v)).transpose()?,
-            action: optional_text("action", input.action, 2000)?,
-            owner: optional_text("owner", input.owner, 200)?,
+            action: optional_text("action", input.action, Text::Action)?,
+            owner: optional_text("owner", input.owner, Text::Owner)?,
             review_date: match input.review_date {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(d) => Some(Some(d.0)),
+                MaybeUndefined::Value(d) => Some(Some(d.day("reviewDate")?)),
             },
             status: input
                 .status

@@ -4,8 +4,8 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
 use chrono::NaiveDate;
 
 use crate::domain::age::AgeRange;
+use crate::domain::bounds::{Money, Text};
 use crate::domain::capacity::Capacity;
-use crate::domain::money::Pence as Money;
 use crate::domain::status as domain_status;
 use crate::domain::text;
 use crate::error::AppError;
@@ -88,11 +88,11 @@ const SERVICE_NEEDS: &str = "a service addresses at least one need";
 
 /// A service's description may be blank.
 fn description(raw: &str) -> Result<String, AppError> {
-    Ok(text::optional("description", Some(raw), 4000)?.unwrap_or_default())
+    Ok(text::optional("description", Some(raw), Text::Description)?.unwrap_or_default())
 }
 
 fn unit_cost(p: Pence) -> Result<i64, AppError> {
-    Ok(Money::non_negative("unitCost", p.0)?.get())
+    Ok(p.amount("unitCost", Money::UnitCost)?)
 }
 
 /// The service, if the caller may manage the organisation that runs it.
@@ -116,7 +116,7 @@ impl ServiceMutations {
         let new = NewService {
             organisation_id,
             location_id: decode_opt("locationId", "Location", input.location_id.as_ref())?,
-            name: text::required("name", &input.name, 200)?,
+            name: text::required("name", &input.name, Text::Name)?,
             description: description(&input.description)?,
             unit_cost_pence: input.unit_cost.map(unit_cost).transpose()?,
             ages: input
@@ -141,7 +141,7 @@ impl ServiceMutations {
         let changes = ServiceChanges {
             name: input
                 .name
-                .map(|n| text::required("name", &n, 200))
+                .map(|n| text::required("name", &n, Text::Name))
                 .transpose()?,
             description: input.description.map(|d| description(&d)).transpose()?,
             unit_cost_pence: match input.unit_cost {
@@ -178,10 +178,13 @@ impl ServiceMutations {
         let capacity = Capacity::parse(input.places_per_week, input.caseload_max)?;
         let new = NewCapacity {
             service_id,
-            valid_from: input.valid_from.map(|d| d.0).unwrap_or_else(|| ctx.today()),
+            valid_from: match input.valid_from {
+                Some(d) => d.day("validFrom")?,
+                None => ctx.today(),
+            },
             places_per_week: capacity.places_per_week,
             caseload_max: capacity.caseload_max,
-            note: text::optional("note", input.note.as_deref(), 1000)?,
+            note: text::optional("note", input.note.as_deref(), Text::Note)?,
             recorded_by: Some(ctx.principal().key_id),
         };
         Ok(CapacityVersion(
@@ -203,7 +206,7 @@ impl ServiceMutations {
             service_id,
             status: status.as_str().to_owned(),
             valid_from: today,
-            note: text::optional("note", input.note.as_deref(), 1000)?,
+            note: text::optional("note", input.note.as_deref(), Text::Note)?,
             recorded_by: Some(ctx.principal().key_id),
         };
         Ok(StatusReport(store::record_status(ctx.store(), new).await?))
