@@ -89,10 +89,16 @@ impl Scope {
 /// A listing connection computes a page and possibly a count.
 const LISTING: usize = 2;
 
-/// Weeks a window spans, rounded up, at least one. A window that fails to
-/// parse is refused before it runs; here it counts as its length allows.
+/// Weeks a window spans, rounded up, at least one. A window outside the
+/// bounds is refused by its resolver before it runs; here it counts one.
 pub fn weeks(window: &WindowInput) -> usize {
-    let days = (window.to.0 - window.from.0).num_days().max(1);
+    let days = match (
+        window.from.day("window.from"),
+        window.to.window_end("window.to"),
+    ) {
+        (Ok(from), Ok(to)) => (to - from).num_days().max(1),
+        _ => 1,
+    };
     usize::try_from((days + 6) / 7).unwrap_or(usize::MAX)
 }
 

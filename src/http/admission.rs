@@ -24,6 +24,7 @@ pub struct Admission {
     buckets: HashMap<Role, DefaultKeyedRateLimiter<i64>>,
     concurrent: PerRole,
     in_flight: Mutex<HashMap<i64, Arc<Semaphore>>>,
+    queue_wait: Duration,
 }
 
 /// A bucket holds a tenth of a minute's tokens (at least 5, at most the
@@ -44,6 +45,7 @@ impl Admission {
             buckets,
             concurrent: concurrent.clone(),
             in_flight: Mutex::new(HashMap::new()),
+            queue_wait: QUEUE_WAIT,
         }
     }
 
@@ -74,7 +76,7 @@ impl Admission {
                 .or_insert_with(|| Arc::new(Semaphore::new(self.concurrent.get(p.role) as usize)))
                 .clone()
         };
-        match tokio::time::timeout(QUEUE_WAIT, places.acquire_owned()).await {
+        match tokio::time::timeout(self.queue_wait, places.acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(AppError::RateLimited {
                 retry_after_secs: 1,
@@ -117,9 +119,12 @@ mod tests {
         assert!(admission.take_token(&key(2, Role::Provider)).is_ok());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_key_may_have_only_so_many_requests_in_flight() {
-        let admission = Admission::new(&PerRole::all(600), &PerRole::all(2));
+        let admission = Admission {
+            queue_wait: Duration::from_millis(50),
+            ..Admission::new(&PerRole::all(600), &PerRole::all(2))
+        };
         let k = key(1, Role::Commissioner);
         let first = admission.enter(&k).await.unwrap();
         let _second = admission.enter(&k).await.unwrap();
