@@ -5,6 +5,7 @@
 //! It prints figures; it asserts nothing.
 
 mod cases;
+mod exposure;
 mod lifecycle;
 mod stats;
 
@@ -32,6 +33,9 @@ pub struct BenchOptions {
     pub referrals: usize,
     pub concurrency: usize,
     pub show_progress: bool,
+    /// Measure what one key can do to the service instead of the
+    /// dashboards: the fan-out and the alias flood.
+    pub exposure: bool,
 }
 
 /// One query's figures, or why there are none.
@@ -51,6 +55,7 @@ pub struct Report {
     /// `findServices` latency, and the mean number of matches.
     pub search: Option<(Stats, f64)>,
     pub throughput: Option<lifecycle::Throughput>,
+    pub exposure: Option<exposure::Exposure>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -82,10 +87,28 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
             "the database holds no ICB and local authority".into(),
         ));
     };
+    if options.exposure {
+        let window = crate::domain::metrics::Window::parse(
+            as_of - Days::days(364),
+            as_of + Days::days(1),
+        )?;
+        return Ok(Report {
+            backend: format!("{:?}", store.backend()),
+            seeded,
+            cases: Vec::new(),
+            search: None,
+            throughput: None,
+            exposure: Some(exposure::run(&store, window, authority.id).await?),
+            peak_rss_mb: stats::peak_rss_mb(),
+        });
+    }
 
+    // The dashboards are timed, not bounded: the limits are for callers.
     let settings = ServerSettings {
         bind: "127.0.0.1:0".parse().expect("a valid address"),
         max_complexity: 1_000_000,
+        requests_per_minute: crate::config::PerRole::all(u32::MAX),
+        concurrent_requests_per_key: crate::config::PerRole::all(1_000),
         request_timeout: Duration::from_secs(120),
         ..ServerSettings::default()
     };
@@ -144,6 +167,7 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         cases: reports,
         search,
         throughput,
+        exposure: None,
         peak_rss_mb: stats::peak_rss_mb(),
     })
 }
@@ -223,6 +247,9 @@ impl Report {
                 c.rows_scanned
                     .map_or_else(|| "n/a".to_owned(), |n| n.to_string()),
             ));
+        }
+        if let Some(e) = &self.exposure {
+            out.push_str(&format!("\n{}", e.table()));
         }
         if let Some((stats, matches)) = &self.search {
             out.push_str(&format!(

@@ -39,10 +39,19 @@ impl fmt::Display for Stats {
     }
 }
 
+/// Resident memory of this process now (Linux `VmRSS`), in megabytes.
+pub fn rss_mb() -> Option<f64> {
+    status_mb("VmRSS:")
+}
+
 /// Peak resident memory of this process (Linux `VmHWM`), in megabytes.
 pub fn peak_rss_mb() -> Option<f64> {
+    status_mb("VmHWM:")
+}
+
+fn status_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }

@@ -34,6 +34,12 @@ pub struct Args {
     /// Clients moving referrals at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+
+    /// Instead of the dashboards: what one key can do to the service with
+    /// the limits on and off (a nested fan-out; a flood of aggregate
+    /// aliases while another key queries).
+    #[arg(long)]
+    pub exposure: bool,
 }
 
 pub async fn run(args: Args) -> AppResult<()> {
@@ -54,6 +60,7 @@ pub async fn run(args: Args) -> AppResult<()> {
             referrals: args.referrals,
             concurrency: args.concurrency,
             show_progress: true,
+            exposure: args.exposure,
         },
     )
     .await?;
