@@ -7,6 +7,7 @@ mod lifecycle;
 mod metrics;
 mod n_plus_one;
 mod pagination;
+mod personal_data;
 mod records;
 mod register;
 mod roles;
