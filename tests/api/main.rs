@@ -15,3 +15,4 @@ mod schema;
 mod search;
 mod services;
 mod subscriptions;
+mod visibility;
