@@ -26,7 +26,62 @@ pub enum ReferralScope {
     Organisation(i64),
 }
 
+/// Where a referral event happened, as far as who may read it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventPlace {
+    /// At no service: the gateway's own record (the referral received).
+    Gateway,
+    /// At a service run by this organisation.
+    Organisation(i64),
+    /// At a service whose organisation is not known: read as another's.
+    Unknown,
+}
+
+impl EventPlace {
+    /// The place of an event at `service_id` (if any), whose service is
+    /// run by `organisation_id` (if known).
+    pub fn of(service_id: Option<i64>, organisation_id: Option<i64>) -> Self {
+        match (service_id, organisation_id) {
+            (None, _) => EventPlace::Gateway,
+            (Some(_), Some(o)) => EventPlace::Organisation(o),
+            (Some(_), None) => EventPlace::Unknown,
+        }
+    }
+}
+
+/// How much of one referral event a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventView {
+    /// All of it.
+    Whole,
+    /// What happened, as codes: the states, when, the actor's role, the
+    /// decline reason and the missing capability. Not the free-text note
+    /// (written for the people of one organisation, and it may say more
+    /// than it should), nor the service (which other organisation declined
+    /// a person, and why, is that organisation's business).
+    Outline,
+}
+
 impl Principal {
+    /// What the caller sees of an event of a referral that came through
+    /// `gateway_id`. The gateway's link workers and admins see every event
+    /// whole; a provider sees whole the events at its own services and the
+    /// gateway's own (the referral as received, which it was sent), and
+    /// only the outline of events at another organisation's services.
+    /// Anyone else gets the outline (they see no referral to begin with).
+    pub fn event_view(&self, gateway_id: i64, place: EventPlace) -> EventView {
+        if self.acts_for_gateway(gateway_id) {
+            return EventView::Whole;
+        }
+        match (self.role, place) {
+            (Role::Provider, EventPlace::Gateway) => EventView::Whole,
+            (Role::Provider, EventPlace::Organisation(o)) if self.organisation_id == Some(o) => {
+                EventView::Whole
+            }
+            _ => EventView::Outline,
+        }
+    }
+
     pub fn is(&self, roles: &[Role]) -> bool {
         roles.contains(&self.role)
     }
@@ -139,6 +194,79 @@ mod tests {
             principal(Role::LinkWorker, None, Some(3)).referral_scope(),
             Some(ReferralScope::Gateway(3))
         );
+    }
+
+    #[test]
+    fn a_provider_sees_the_events_at_its_own_services_whole() {
+        let p = principal(Role::Provider, Some(7), None);
+        assert_eq!(
+            p.event_view(3, EventPlace::Organisation(7)),
+            EventView::Whole
+        );
+    }
+
+    #[test]
+    fn a_provider_sees_only_the_outline_of_events_at_another_organisations_services() {
+        let p = principal(Role::Provider, Some(7), None);
+        assert_eq!(
+            p.event_view(3, EventPlace::Organisation(8)),
+            EventView::Outline
+        );
+        assert_eq!(p.event_view(3, EventPlace::Unknown), EventView::Outline);
+    }
+
+    #[test]
+    fn a_provider_sees_the_gateways_own_record_of_the_referral_whole() {
+        let p = principal(Role::Provider, Some(7), None);
+        assert_eq!(p.event_view(3, EventPlace::Gateway), EventView::Whole);
+    }
+
+    #[test]
+    fn a_provider_without_an_organisation_sees_only_outlines() {
+        let p = principal(Role::Provider, None, None);
+        assert_eq!(
+            p.event_view(3, EventPlace::Organisation(7)),
+            EventView::Outline
+        );
+    }
+
+    #[test]
+    fn the_gateways_link_workers_and_admins_see_every_event_whole() {
+        for p in [
+            principal(Role::LinkWorker, None, Some(3)),
+            principal(Role::Admin, None, None),
+        ] {
+            for place in [
+                EventPlace::Gateway,
+                EventPlace::Organisation(7),
+                EventPlace::Unknown,
+            ] {
+                assert_eq!(p.event_view(3, place), EventView::Whole, "{p:?} {place:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn everyone_else_sees_only_outlines() {
+        for p in [
+            principal(Role::LinkWorker, None, Some(4)),
+            principal(Role::Commissioner, None, None),
+            principal(Role::Researcher, None, None),
+        ] {
+            for place in [EventPlace::Gateway, EventPlace::Organisation(7)] {
+                assert_eq!(p.event_view(3, place), EventView::Outline, "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_event_at_no_service_is_the_gateways_and_one_at_an_unknown_service_anothers() {
+        assert_eq!(EventPlace::of(None, None), EventPlace::Gateway);
+        assert_eq!(
+            EventPlace::of(Some(5), Some(7)),
+            EventPlace::Organisation(7)
+        );
+        assert_eq!(EventPlace::of(Some(5), None), EventPlace::Unknown);
     }
 
     #[test]

@@ -28,8 +28,16 @@ pub struct Published {
 }
 
 impl Published {
+    /// Whether the caller hears of the event at all: the gateway's side
+    /// does, and the provider running the event's service.
     fn visible_to(&self, p: &Principal) -> bool {
         p.acts_for_gateway(self.gateway_id) || p.acts_for_provider(self.organisation_id)
+    }
+
+    /// The event as the caller may see it, by the same rule as a
+    /// referral's `events` (`Principal::event_view`).
+    fn seen_by(&self, p: &Principal) -> ReferralEvent {
+        ReferralEvent::seen_by(p, self.gateway_id, self.organisation_id, self.event.clone())
     }
 }
 
@@ -83,7 +91,8 @@ impl SubscriptionRoot {
         let bus = ctx.data_unchecked::<EventBus>();
         Ok(bus.stream().filter_map(move |p| {
             let keep = p.event.referral_id == id && p.visible_to(&principal);
-            async move { keep.then(|| ReferralEvent(p.event.clone())) }
+            let event = keep.then(|| p.seen_by(&principal));
+            async move { event }
         }))
     }
 
@@ -110,7 +119,8 @@ impl SubscriptionRoot {
             let keep = p.visible_to(&principal)
                 && p.organisation_id.is_some()
                 && service.is_none_or(|s| p.event.service_id == Some(s));
-            async move { keep.then(|| ReferralEvent(p.event.clone())) }
+            let event = keep.then(|| p.seen_by(&principal));
+            async move { event }
         }))
     }
 }

@@ -420,6 +420,114 @@ async fn a_provider_hears_referrals_sent_to_its_services() {
 }
 
 #[tokio::test]
+async fn notes_over_websocket_follow_the_same_rule_as_a_referrals_events() {
+    let w = setting().await;
+    let app = &w.app;
+    let (worker, provider) = (&app.keys.link_worker, &app.keys.provider);
+    let other_provider = app
+        .issue_key(Role::Provider, Some(&w.other_organisation), None)
+        .await;
+    let referral = received(app, &w.ward).await;
+    const WITH_NOTES: &str = "subscription ($id: ID!) {
+        referralEvents(referralId: $id) { id toState note withheld service { id } }
+    }";
+    const PROVIDER_NOTES: &str = "subscription {
+        providerReferralEvents { id toState note withheld service { id } }
+    }";
+    // providerReferralEvents without a service reads nothing before it
+    // listens; the link worker's subscription does, and waiting for it
+    // gives the other two time to listen too.
+    let mut admin = connect(app, &app.keys.admin).await;
+    send(
+        &mut admin,
+        json!({ "id": "a", "type": "subscribe",
+                "payload": { "query": PROVIDER_NOTES, "variables": {} } }),
+    )
+    .await;
+    let mut second = connect(app, &other_provider).await;
+    send(
+        &mut second,
+        json!({ "id": "b", "type": "subscribe",
+                "payload": { "query": PROVIDER_NOTES, "variables": {} } }),
+    )
+    .await;
+    let mut gateway_side = connect(app, worker).await;
+    subscribe(
+        app,
+        &mut gateway_side,
+        "w",
+        WITH_NOTES,
+        json!({ "id": referral }),
+    )
+    .await;
+
+    // Sent to the provider, declined there with a note, sent on to the
+    // other organisation and accepted there with a note.
+    let moves = [
+        (
+            worker.as_str(),
+            "SENT",
+            json!({ "serviceId": w.service, "note": "for A" }),
+        ),
+        (
+            provider.as_str(),
+            "DECLINED",
+            json!({ "reason": "CAPACITY", "note": "A is full" }),
+        ),
+        (
+            worker.as_str(),
+            "SENT",
+            json!({ "serviceId": w.other_service, "note": "for B" }),
+        ),
+        (
+            other_provider.as_str(),
+            "ACCEPTED",
+            json!({ "note": "B takes it" }),
+        ),
+    ];
+    for (version, (key, to, extra)) in (1..).zip(moves) {
+        move_to(app, key, &referral, version, to, extra).await;
+    }
+
+    let notes = |events: Vec<Value>| -> Vec<(Value, Value, Value)> {
+        events
+            .iter()
+            .map(|e| {
+                (
+                    e["toState"].clone(),
+                    e["note"].clone(),
+                    e["withheld"].clone(),
+                )
+            })
+            .collect()
+    };
+    let whole = vec![
+        (json!("SENT"), json!("for A"), json!(false)),
+        (json!("DECLINED"), json!("A is full"), json!(false)),
+        (json!("SENT"), json!("for B"), json!(false)),
+        (json!("ACCEPTED"), json!("B takes it"), json!(false)),
+    ];
+    let mut heard = Vec::new();
+    for _ in 0..4 {
+        heard.push(next_event(&mut gateway_side, "w").await);
+    }
+    assert_eq!(notes(heard), whole, "the gateway's side hears every note");
+    let mut heard = Vec::new();
+    for _ in 0..4 {
+        heard.push(next_event(&mut admin, "a").await);
+    }
+    assert_eq!(notes(heard), whole, "an admin hears every note");
+    // The other organisation hears its own episode, whole, and nothing of
+    // the first provider's.
+    let mut heard = Vec::new();
+    for _ in 0..2 {
+        heard.push(next_event(&mut second, "b").await);
+    }
+    assert_eq!(notes(heard), whole[2..].to_vec());
+    assert_no_events(&mut second, "b", Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
 async fn a_subscription_to_someone_elses_referral_is_refused() {
     let w = setting().await;
     let app = &w.app;

@@ -7,6 +7,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use sha2::{Digest, Sha256};
 
+use crate::domain::access::ReferralScope;
 use crate::domain::bounds::Text;
 use crate::domain::codes::{self, Role};
 use crate::domain::language::LanguageCode;
@@ -136,10 +137,30 @@ async fn replay(
             .remove(&referral_id),
         None => None,
     };
+    // The caller's own event, seen by the same rule as any other: that
+    // needs the referral's gateway even when the referral has moved out of
+    // the caller's sight (it is not shown).
+    let gateway_id = match &referral {
+        Some(r) => r.gateway_id,
+        None => referrals::referrals_by_id(ctx.store(), ReferralScope::All, &[referral_id])
+            .await?
+            .remove(&referral_id)
+            .map(|r| r.gateway_id)
+            .ok_or_else(|| AppError::Internal("an idempotency key without its referral".into()))?,
+    };
     let event = referrals::event_by_id(ctx.store(), event_id).await?;
+    let organisation_id = match event.service_id {
+        Some(s) => Some(
+            services::require_service(ctx.store().db(), s)
+                .await?
+                .organisation_id,
+        ),
+        None => None,
+    };
+    let event = ReferralEvent::seen_by(ctx.principal(), gateway_id, organisation_id, event);
     Ok(ReferralChange {
         referral: referral.map(Referral),
-        event: ReferralEvent(event),
+        event,
         replayed: true,
     })
 }
@@ -163,9 +184,15 @@ async fn finish(
                 gateway_id: referral.gateway_id,
                 organisation_id,
             });
+            let event = ReferralEvent::seen_by(
+                ctx.principal(),
+                referral.gateway_id,
+                organisation_id,
+                event,
+            );
             Ok(ReferralChange {
                 referral: Some(Referral(referral)),
-                event: ReferralEvent(event),
+                event,
                 replayed: false,
             })
         }

@@ -8,9 +8,11 @@ use super::area::{Area, Pcn};
 use super::load;
 use super::organisation::Organisation;
 use super::service::{Capability, Service};
+use crate::domain::access::{EventPlace, EventView, Principal};
 use crate::domain::codes;
 use crate::domain::language::LanguageCode;
 use crate::domain::referral as lifecycle;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{
     stored, AgeBand, DeclineReason, GatewayKind, NeedCode, ReferralState, Role,
 };
@@ -153,27 +155,81 @@ impl Referral {
         self.0.updated_at
     }
 
-    /// Its whole history, oldest first.
+    /// Its whole history, oldest first. Events at another organisation's
+    /// services show a provider their outline only (see `withheld`).
     #[graphql(complexity = "cost::list(cost::estimate::REFERRAL_EVENTS, child_complexity)")]
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<ReferralEvent>> {
-        super::load_list(ctx, ReferralEvents(self.0.id), ReferralEvent).await
+        let rows = load(ctx, ReferralEvents(self.0.id))
+            .await?
+            .unwrap_or_default();
+        ReferralEvent::all_seen(ctx, self.0.gateway_id, rows).await
     }
 }
 
-/// One transition of a referral. Events are append-only.
+/// One transition of a referral. Events are append-only. What the caller
+/// sees of it is decided when it is wrapped, by `Principal::event_view`.
 #[derive(Clone)]
-pub struct ReferralEvent(pub referral_event::Model);
+pub struct ReferralEvent {
+    row: referral_event::Model,
+    view: EventView,
+}
+
+impl ReferralEvent {
+    /// `row`, an event of a referral that came through `gateway_id`, at a
+    /// service run by `organisation_id` (if it has a service), as `viewer`
+    /// may see it.
+    pub fn seen_by(
+        viewer: &Principal,
+        gateway_id: i64,
+        organisation_id: Option<i64>,
+        row: referral_event::Model,
+    ) -> Self {
+        let place = EventPlace::of(row.service_id, organisation_id);
+        Self {
+            view: viewer.event_view(gateway_id, place),
+            row,
+        }
+    }
+
+    /// Events of one referral as the caller may see them; the organisations
+    /// running their services come in one batch through the loader.
+    pub async fn all_seen(
+        ctx: &Context<'_>,
+        gateway_id: i64,
+        rows: Vec<referral_event::Model>,
+    ) -> Result<Vec<Self>> {
+        let services = ctx
+            .loader()
+            .load_many(rows.iter().filter_map(|e| e.service_id).map(ServiceId))
+            .await?;
+        let viewer = ctx.principal();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let organisation = row
+                    .service_id
+                    .and_then(|s| services.get(&ServiceId(s)))
+                    .map(|s| s.organisation_id);
+                Self::seen_by(viewer, gateway_id, organisation, row)
+            })
+            .collect())
+    }
+
+    fn whole(&self) -> bool {
+        self.view == EventView::Whole
+    }
+}
 
 #[Object]
 impl ReferralEvent {
     pub async fn id(&self) -> ID {
-        ids::encode("ReferralEvent", self.0.id)
+        ids::encode("ReferralEvent", self.row.id)
     }
 
     /// The state before this transition; null for the first event.
     #[graphql(name = "fromState")]
     async fn previous_state(&self) -> Result<Option<ReferralState>> {
-        self.0
+        self.row
             .from_state
             .as_deref()
             .map(|s| Ok(stored(lifecycle::ReferralState::parse, s)?.into()))
@@ -181,24 +237,25 @@ impl ReferralEvent {
     }
 
     async fn to_state(&self) -> Result<ReferralState> {
-        Ok(stored(lifecycle::ReferralState::parse, &self.0.to_state)?.into())
+        Ok(stored(lifecycle::ReferralState::parse, &self.row.to_state)?.into())
     }
 
-    /// The service concerned, where there was one.
+    /// The service concerned, where there was one; null, too, for an event
+    /// at another organisation's service (`withheld`).
     async fn service(&self, ctx: &Context<'_>) -> Result<Option<Service>> {
-        match self.0.service_id {
-            Some(s) => Ok(load(ctx, ServiceId(s)).await?.map(Service)),
-            None => Ok(None),
+        match self.row.service_id {
+            Some(s) if self.whole() => Ok(load(ctx, ServiceId(s)).await?.map(Service)),
+            _ => Ok(None),
         }
     }
 
     async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+        self.row.occurred_at
     }
 
     /// The role of whoever made the transition.
     async fn actor_role(&self) -> Result<Option<Role>> {
-        self.0
+        self.row
             .actor_role
             .as_deref()
             .map(|r| Ok(stored(codes::Role::parse, r)?.into()))
@@ -207,7 +264,7 @@ impl ReferralEvent {
 
     /// Why a referral was declined.
     async fn reason(&self) -> Result<Option<DeclineReason>> {
-        self.0
+        self.row
             .reason
             .as_deref()
             .map(|r| Ok(stored(codes::DeclineReason::parse, r)?.into()))
@@ -216,13 +273,23 @@ impl ReferralEvent {
 
     /// The capability that was missing, for a decline for capability.
     async fn missing_capability(&self) -> Result<Option<Capability>> {
-        match (&self.0.capability_kind, &self.0.capability_code) {
+        match (&self.row.capability_kind, &self.row.capability_code) {
             (Some(k), Some(c)) => Ok(Some(Capability::from_codes(k, c)?)),
             _ => Ok(None),
         }
     }
 
+    /// Free text from whoever made the transition; null for an event at
+    /// another organisation's service (`withheld`).
     async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
+        self.row.note.as_deref().filter(|_| self.whole())
+    }
+
+    /// True when the event happened at another organisation's service and
+    /// the caller, a provider, sees its outline only: the states, the time,
+    /// the actor's role, the reason and missing capability, but not its
+    /// service or note.
+    async fn withheld(&self) -> bool {
+        !self.whole()
     }
 }
