@@ -84,7 +84,10 @@ fn unlimited() -> ServerSettings {
 pub async fn run(store: &Store, window: Window, authority: i64) -> AppResult<Exposure> {
     let mut fan_out_figures = Vec::new();
     let mut floods = Vec::new();
-    for (limits, settings) in [("limits on", ServerSettings::default()), ("limits off", unlimited())] {
+    for (limits, settings) in [
+        ("limits on", ServerSettings::default()),
+        ("limits off", unlimited()),
+    ] {
         let server = Server::start(store, settings).await?;
         // Without limits the fan-out grows as wards^5 and can take the
         // machine's memory: it is run with the limits on only.
@@ -169,7 +172,12 @@ impl Server {
 
     /// Eight clients of one key send the ten-trend query back to back for
     /// ten seconds; another key asks for one service every 100 ms.
-    async fn flood(&self, limits: &'static str, window: &Window, authority: i64) -> AppResult<Flood> {
+    async fn flood(
+        &self,
+        limits: &'static str,
+        window: &Window,
+        authority: i64,
+    ) -> AppResult<Flood> {
         let query = Arc::new(flood(window, authority));
         let running = Arc::new(AtomicBool::new(true));
         let mut attackers = Vec::new();
@@ -207,7 +215,10 @@ impl Server {
         while Instant::now() < until {
             let started = Instant::now();
             let (_, text) = self
-                .post(&self.victim, "{ services(first: 1) { edges { node { id } } } }")
+                .post(
+                    &self.victim,
+                    "{ services(first: 1) { edges { node { id } } } }",
+                )
                 .await?;
             waits.push(started.elapsed());
             let o = outcome(&text);

@@ -88,10 +88,8 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         ));
     };
     if options.exposure {
-        let window = crate::domain::metrics::Window::parse(
-            as_of - Days::days(364),
-            as_of + Days::days(1),
-        )?;
+        let window =
+            crate::domain::metrics::Window::parse(as_of - Days::days(364), as_of + Days::days(1))?;
         return Ok(Report {
             backend: format!("{:?}", store.backend()),
             seeded,
