@@ -58,7 +58,8 @@ pub struct Flood {
     pub victim: Stats,
     pub victim_errors: Vec<String>,
     pub flood_requests: usize,
-    pub flood_refused: usize,
+    /// The flood's answers by outcome ("ok" or the error code), counted.
+    pub flood_outcomes: Vec<(String, usize)>,
 }
 
 pub struct Exposure {
@@ -190,7 +191,7 @@ impl Server {
                 running.clone(),
             );
             attackers.push(tokio::spawn(async move {
-                let (mut sent, mut refused) = (0, 0);
+                let mut outcomes = Vec::new();
                 while running.load(Ordering::Relaxed) {
                     let answer = client
                         .post(&url)
@@ -198,15 +199,12 @@ impl Server {
                         .json(&json!({ "query": query.as_str() }))
                         .send()
                         .await;
-                    sent += 1;
-                    if let Ok(r) = answer {
-                        let text = r.text().await.unwrap_or_default();
-                        if outcome(&text) != "ok" {
-                            refused += 1;
-                        }
-                    }
+                    outcomes.push(match answer {
+                        Ok(r) => outcome(&r.text().await.unwrap_or_default()),
+                        Err(_) => "no answer".to_owned(),
+                    });
                 }
-                (sent, refused)
+                outcomes
             }));
         }
         let mut waits = Vec::new();
@@ -228,20 +226,21 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         running.store(false, Ordering::Relaxed);
-        let (mut sent, mut refused) = (0, 0);
+        let mut counted: std::collections::BTreeMap<String, usize> = Default::default();
         for a in attackers {
-            let (s, r) = a
+            let outcomes = a
                 .await
                 .map_err(|e| AppError::Internal(format!("a flooding client failed: {e}")))?;
-            sent += s;
-            refused += r;
+            for o in outcomes {
+                *counted.entry(o).or_default() += 1;
+            }
         }
         Ok(Flood {
             limits,
             victim: Stats::of(waits),
             victim_errors: errors,
-            flood_requests: sent,
-            flood_refused: refused,
+            flood_requests: counted.values().sum(),
+            flood_outcomes: counted.into_iter().collect(),
         })
     }
 
@@ -281,7 +280,7 @@ impl Exposure {
             ));
         }
         out.push_str(
-            "\n| one key floods ten one-year trends from 8 clients for 10 s | another key's query p50 / p95 / max ms | its errors | flood requests | flood refused |\n|---|---|---|---:|---:|\n",
+            "\n| one key floods ten one-year trends from 8 clients for 10 s | another key's query p50 / p95 / max ms | its errors | flood requests | flood outcomes |\n|---|---|---|---:|---|\n",
         );
         for f in &self.floods {
             out.push_str(&format!(
@@ -294,7 +293,11 @@ impl Exposure {
                     f.victim_errors.join(", ")
                 },
                 f.flood_requests,
-                f.flood_refused
+                f.flood_outcomes
+                    .iter()
+                    .map(|(o, n)| format!("{o} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         out.push_str(&format!(

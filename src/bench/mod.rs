@@ -224,11 +224,14 @@ impl Report {
     /// The figures as a Markdown table.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "{} | peak RSS {}\n\n| query | rows | GraphQL p50 / p95 / max ms | SQL p50 / p95 / max ms | p95 GraphQL ÷ SQL | rows scanned |\n|---|---:|---|---|---:|---:|\n",
+            "{} | peak RSS {}\n\n",
             self.backend,
             self.peak_rss_mb
                 .map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB")),
         );
+        if !self.cases.is_empty() {
+            out.push_str("| query | rows | GraphQL p50 / p95 / max ms | SQL p50 / p95 / max ms | p95 GraphQL ÷ SQL | rows scanned |\n|---|---:|---|---|---:|---:|\n");
+        }
         for c in &self.cases {
             if let Some(why) = &c.failed {
                 out.push_str(&format!("| {} | — | failed: {why} | | | |\n", c.name));
