@@ -4,6 +4,7 @@
 pub mod areas;
 pub mod connect;
 pub mod entity;
+pub mod error;
 pub mod explain;
 pub mod flows;
 pub mod funding;
