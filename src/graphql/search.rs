@@ -1,7 +1,8 @@
 //! Service search for link workers: `findServices` ranks the services near
 //! a person that fit them and have room, explaining each; when nothing
 //! fits it says why, and `recordNoFit` puts that on the unmet-needs
-//! register in one step.
+//! register in one step. The resolvers parse and wrap; `app::search` does
+//! the work.
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 

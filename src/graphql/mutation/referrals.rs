@@ -2,7 +2,8 @@
 //! to a service; the provider answers it and follows it through. Every move
 //! is checked against the caller, the version they read and the state
 //! machine, is safe to retry with an idempotency key, and is published to
-//! subscribers once committed.
+//! subscribers once committed. The resolvers parse and wrap;
+//! `app::referrals` does the work.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
