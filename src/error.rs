@@ -1,8 +1,7 @@
 //! The one error type of Headroom. Each variant has a stable machine-readable
 //! code (sent to clients as `extensions.code`) and a sentence a person can
-//! act on. Internal causes are logged, never shown.
-
-use sea_orm::DbErr;
+//! act on. Internal causes are logged, never shown. Database errors map
+//! onto it in `store::error`.
 
 use crate::domain::Invalid;
 
@@ -73,25 +72,5 @@ impl AppError {
 
     pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
         AppError::BadUserInput(Invalid::new(field, message))
-    }
-}
-
-impl From<DbErr> for AppError {
-    fn from(err: DbErr) -> Self {
-        let text = err.to_string();
-        let lower = text.to_ascii_lowercase();
-        if lower.contains("unique constraint") || lower.contains("duplicate key") {
-            return AppError::Conflict(
-                "a record with the same identifying value already exists".into(),
-            );
-        }
-        if lower.contains("pool timed out") || lower.contains("connection acquire") {
-            return AppError::Busy;
-        }
-        if lower.contains("statement timeout") || lower.contains("canceling statement") {
-            return AppError::StatementTimeout;
-        }
-        tracing::error!(error = %text, "database error");
-        AppError::Internal(text)
     }
 }

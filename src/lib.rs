@@ -1,6 +1,7 @@
 //! Headroom: whole-system commissioning of voluntary and community sector
 //! capacity, as a GraphQL service. See ARCHITECTURE.md for the map.
 
+pub mod app;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -1,14 +1,13 @@
 //! The dashboard queries the benchmark runs, each with the SQL behind it.
 
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::domain::metrics::Window;
 use crate::error::AppResult;
 use crate::graphql::ids;
-use crate::store::funding_gaps::{funding_statements, FundingQuery};
-use crate::store::metrics::{overview_statement, GroupBy, OverviewQuery};
-use crate::store::uncommissioned::contribution_statement;
+use crate::store::bench::Statements;
+use crate::store::funding_gaps::FundingQuery;
+use crate::store::metrics::{GroupBy, OverviewQuery};
 use crate::store::Store;
 
 pub struct Case {
@@ -16,15 +15,12 @@ pub struct Case {
     pub query: &'static str,
     pub variables: Value,
     /// The statements that compute the same aggregate, run directly.
-    pub statements: Vec<Statement>,
+    pub statements: Statements,
 }
 
 impl Case {
     pub async fn run_raw(&self, store: &Store) -> AppResult<()> {
-        for stmt in &self.statements {
-            store.db().query_all(stmt.clone()).await?;
-        }
-        Ok(())
+        self.statements.run(store).await
     }
 }
 
@@ -82,55 +78,47 @@ pub fn all(store: &Store, window: Window, icb: i64, authority: i64) -> Vec<Case>
             name: "capacityOverview by service, one local authority, 12 months".into(),
             query: OVERVIEW,
             variables: json!({ "window": w, "areaId": area(authority), "groupBy": "SERVICE" }),
-            statements: vec![overview_statement(
+            statements: Statements::overview(
                 store,
                 &overview(window, Some(authority), GroupBy::Service),
-            )],
+            ),
         },
         Case {
             name: "capacityOverview by service, one ICB, 12 months".into(),
             query: OVERVIEW,
             variables: json!({ "window": w, "areaId": area(icb), "groupBy": "SERVICE" }),
-            statements: vec![overview_statement(
-                store,
-                &overview(window, Some(icb), GroupBy::Service),
-            )],
+            statements: Statements::overview(store, &overview(window, Some(icb), GroupBy::Service)),
         },
         Case {
             name: "capacityOverview by ICB, everywhere, 12 months".into(),
             query: OVERVIEW,
             variables: json!({ "window": w, "groupBy": "ICB" }),
-            statements: vec![overview_statement(
-                store,
-                &overview(window, None, GroupBy::Icb),
-            )],
+            statements: Statements::overview(store, &overview(window, None, GroupBy::Icb)),
         },
         Case {
             name: "capacityTrend, one local authority, 12 weeks".into(),
             query: TREND,
             variables: json!({ "window": q, "areaId": area(authority) }),
-            statements: vec![overview_statement(store, &trend)],
+            statements: Statements::overview(store, &trend),
         },
         Case {
             name: "fundingGaps by organisation, one local authority, 12 months".into(),
             query: FUNDING,
             variables: json!({ "window": w, "areaId": area(authority) }),
-            statements: funding_statements(
+            statements: Statements::funding(
                 store,
                 &FundingQuery {
                     period: window,
                     area_id: Some(authority),
                     group_by: GroupBy::Organisation,
                 },
-            )
-            .map(Vec::from)
-            .unwrap_or_default(),
+            ),
         },
         Case {
             name: "uncommissionedWork, one local authority, 12 months".into(),
             query: UNCOMMISSIONED,
             variables: json!({ "window": w, "areaId": area(authority) }),
-            statements: vec![contribution_statement(store, &window, Some(authority))],
+            statements: Statements::contributions(store, &window, Some(authority)),
         },
     ]
 }

@@ -19,7 +19,7 @@ use crate::domain::codes::Role;
 use crate::error::{AppError, AppResult};
 use crate::seed::{self, Scale, SeedOptions};
 use crate::startup::App;
-use crate::store::{areas, explain, keys, metrics, Store};
+use crate::store::{areas, keys, metrics, Store};
 pub use stats::Stats;
 
 pub struct BenchOptions {
@@ -215,7 +215,7 @@ async fn time_case(
         rows,
         graphql: Stats::of(graphql),
         raw: Stats::of(raw),
-        rows_scanned: explain::rows_scanned(store, &case.statements[0]).await?,
+        rows_scanned: case.statements.rows_scanned(store).await?,
         failed: None,
     })
 }

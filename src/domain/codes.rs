@@ -170,6 +170,17 @@ coded_enum!(
     UnmetNeedStatus { Open = "open", Mitigating = "mitigating", Closed = "closed" }
 );
 
+coded_enum!(
+    /// Why a service search found nothing that fits, as a link worker's
+    /// report on the unmet-needs register records it.
+    NoFitReason {
+        NoServiceNearby = "no_service_nearby",
+        LacksCapability = "lacks_capability",
+        NotForTheirAge = "not_for_their_age",
+        AllFull = "all_full",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 
 use super::age::AgeRange;
 use super::capability::Capability;
-use super::codes::AgeBand;
+use super::codes::{AgeBand, Need, NoFitReason};
 use super::status::{ServiceStatus, Staleness};
 
 /// A place on the globe, in degrees.
@@ -52,7 +52,7 @@ pub fn bounding_box(centre: Point, km: f64) -> (Point, Point) {
 /// What the link worker asks for.
 #[derive(Debug, Clone)]
 pub struct Wants {
-    pub needs: Vec<String>,
+    pub needs: Vec<Need>,
     pub required: Vec<Capability>,
     pub preferred: Vec<Capability>,
     pub age_band: Option<AgeBand>,
@@ -67,7 +67,7 @@ pub struct Wants {
 pub struct Candidate {
     pub service_id: i64,
     pub distance_km: f64,
-    pub needs: Vec<String>,
+    pub needs: Vec<Need>,
     pub capabilities: Vec<Capability>,
     pub ages: AgeRange,
     pub status: Option<ServiceStatus>,
@@ -82,7 +82,7 @@ pub struct Candidate {
 /// How one candidate fits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {
-    pub needs_met: Vec<String>,
+    pub needs_met: Vec<Need>,
     pub matched: Vec<Capability>,
     pub missing_required: Vec<Capability>,
     pub missing_preferred: Vec<Capability>,
@@ -110,6 +110,45 @@ pub enum NoFit {
     NotForTheirAge,
     /// Services fit, but none has room now.
     AllFull,
+}
+
+impl NoFit {
+    pub fn reason(&self) -> NoFitReason {
+        match self {
+            NoFit::NoServiceNearby => NoFitReason::NoServiceNearby,
+            NoFit::LacksCapability(_) => NoFitReason::LacksCapability,
+            NoFit::NotForTheirAge => NoFitReason::NotForTheirAge,
+            NoFit::AllFull => NoFitReason::AllFull,
+        }
+    }
+
+    /// The capability a report of this names: the required one nearby
+    /// services lack most often.
+    pub fn missing_capability(&self) -> Option<&Capability> {
+        match self {
+            NoFit::LacksCapability(lacking) => lacking.first().map(|(c, _)| c),
+            _ => None,
+        }
+    }
+
+    /// Why, in a sentence, for a search within `max_distance_km`.
+    pub fn explanation(&self, max_distance_km: f64) -> String {
+        let km = max_distance_km;
+        match self {
+            NoFit::NoServiceNearby => format!("no service within {km} km addresses these needs"),
+            NoFit::LacksCapability(lacking) => {
+                let labels: Vec<String> = lacking.iter().map(|(c, _)| c.label()).collect();
+                format!(
+                    "services within {km} km address these needs, but none offers {}",
+                    labels.join(" and ")
+                )
+            }
+            NoFit::NotForTheirAge => {
+                format!("services within {km} km fit, but none takes this age band")
+            }
+            NoFit::AllFull => format!("services within {km} km fit, but none has room now"),
+        }
+    }
 }
 
 /// The ranked fits, and the counts behind "why nothing fits".
@@ -143,7 +182,7 @@ fn has_room(c: &Candidate) -> bool {
 
 pub fn assess(wants: &Wants, c: &Candidate) -> Fit {
     let has = |cap: &Capability| c.capabilities.contains(cap);
-    let needs_met: Vec<String> = wants
+    let needs_met: Vec<Need> = wants
         .needs
         .iter()
         .filter(|n| c.needs.contains(n))
@@ -277,7 +316,7 @@ mod tests {
 
     fn wants() -> Wants {
         Wants {
-            needs: vec!["loneliness".into(), "carer_support".into()],
+            needs: vec![Need::Loneliness, Need::CarerSupport],
             required: vec![sylheti()],
             preferred: vec![women_only()],
             age_band: Some(AgeBand::From65To74),
@@ -291,7 +330,7 @@ mod tests {
         Candidate {
             service_id: id,
             distance_km: 2.0,
-            needs: vec!["loneliness".into(), "carer_support".into()],
+            needs: vec![Need::Loneliness, Need::CarerSupport],
             capabilities: vec![sylheti(), women_only()],
             ages: AgeRange::default(),
             status: Some(ServiceStatus::Open),
@@ -427,9 +466,9 @@ mod tests {
     #[test]
     fn a_service_meeting_more_needs_ranks_higher() {
         let mut one_need = candidate(1);
-        one_need.needs = vec!["loneliness".into()];
+        one_need.needs = vec![Need::Loneliness];
         let r = rank(&wants(), vec![one_need, candidate(2)]);
         assert_eq!(order(&r), vec![2, 1]);
-        assert_eq!(r.fits[1].1.needs_met, vec!["loneliness".to_owned()]);
+        assert_eq!(r.fits[1].1.needs_met, vec![Need::Loneliness]);
     }
 }

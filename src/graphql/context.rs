@@ -5,6 +5,7 @@ use async_graphql::Context;
 use chrono::NaiveDate;
 
 use super::loaders::StoreLoader;
+use crate::app;
 use crate::domain::access::{Principal, ReferralScope};
 use crate::domain::codes::Role;
 use crate::error::AppError;
@@ -62,13 +63,17 @@ pub trait ContextExt {
     /// Which referrals the caller may see; FORBIDDEN for roles that see
     /// aggregates only.
     fn referral_scope(&self) -> Result<ReferralScope, AppError> {
-        let p = self.principal();
-        p.referral_scope().ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "a {} key sees aggregates, not individual referrals",
-                p.role
-            ))
-        })
+        app::referral_scope(self.principal())
+    }
+
+    /// What a use case in `app` may reach, for this request.
+    fn app(&self) -> app::Context<'_> {
+        app::Context {
+            store: self.store(),
+            principal: self.principal(),
+            today: self.today(),
+            stale_after_days: self.settings().stale_after_days,
+        }
     }
 
     /// The caller, if they may manage `organisation_id`; FORBIDDEN otherwise.

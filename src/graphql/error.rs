@@ -35,8 +35,8 @@ pub fn code_of(err: &ServerError) -> &'static str {
     }
     let database = err
         .source
-        .as_ref()
-        .is_some_and(|s| s.downcast_ref::<sea_orm::DbErr>().is_some());
+        .as_deref()
+        .is_some_and(crate::store::error::is_database_error);
     if database {
         "INTERNAL"
     } else {

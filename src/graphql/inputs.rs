@@ -5,6 +5,7 @@ use async_graphql::InputObject;
 
 use super::enums::{CapabilityKind, NeedCode};
 use crate::domain::capability::Capability;
+use crate::domain::codes::Need;
 use crate::error::AppError;
 
 /// A capability to require or record: a kind and its code (an ISO 639 code
@@ -26,19 +27,24 @@ impl CapabilityInput {
     }
 }
 
-/// A list of needs as stored codes, sorted, without repeats; at least one
-/// (`empty` says why, for the field's error).
-pub fn need_codes(field: &str, needs: &[NeedCode], empty: &str) -> Result<Vec<String>, AppError> {
+/// A list of needs, in the order of their stored codes, without repeats;
+/// at least one (`empty` says why, for the field's error).
+pub fn needs(field: &str, needs: &[NeedCode], empty: &str) -> Result<Vec<Need>, AppError> {
     if needs.is_empty() {
         return Err(AppError::bad_input(field, empty));
     }
-    let mut out: Vec<String> = needs
-        .iter()
-        .map(|n| crate::domain::codes::Need::from(*n).as_str().to_owned())
-        .collect();
-    out.sort();
+    let mut out: Vec<Need> = needs.iter().map(|n| Need::from(*n)).collect();
+    out.sort_by_key(|n| n.as_str());
     out.dedup();
     Ok(out)
+}
+
+/// `needs` as stored codes.
+pub fn need_codes(field: &str, list: &[NeedCode], empty: &str) -> Result<Vec<String>, AppError> {
+    Ok(needs(field, list, empty)?
+        .into_iter()
+        .map(|n| n.as_str().to_owned())
+        .collect())
 }
 
 pub fn parse_capabilities(

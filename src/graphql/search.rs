@@ -1,43 +1,27 @@
 //! Service search for link workers: `findServices` ranks the services near
 //! a person that fit them and have room, explaining each; when nothing
 //! fits it says why, and `recordNoFit` puts that on the unmet-needs
-//! register in one step.
-
-use std::collections::HashMap;
+//! register in one step. The resolvers parse and wrap; `app::search` does
+//! the work.
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
-use chrono::{Duration, Utc};
 
 use super::context::ContextExt;
 use super::cost;
-use super::enums::{stored, AgeBand, NeedCode, ServiceStatus};
+use super::enums::{AgeBand, NeedCode, ServiceStatus};
 use super::ids::decode_as;
 use super::inputs::{self, CapabilityInput};
 use super::loaders::ServiceId;
 use super::types::service::{Capability, Service};
 use super::types::unmet_need::UnmetNeed;
-use crate::domain::age::AgeRange;
+use crate::app::search::{self as app, Search};
 use crate::domain::bounds::{self, Text};
 use crate::domain::capability::{Capability as DomainCapability, CapabilityKind};
-use crate::domain::codes::{self, Role};
+use crate::domain::codes::Role;
 use crate::domain::language::LanguageCode;
-use crate::domain::matching::{self, Candidate, NoFit, Point, Ranking, Wants};
-use crate::domain::metrics::overview::Measures;
-use crate::domain::metrics::Window;
-use crate::domain::status::{self as status, staleness};
+use crate::domain::matching::{NoFit, Wants};
 use crate::domain::text;
 use crate::error::AppError;
-use crate::store::entity::area;
-use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery};
-use crate::store::{areas, matching as candidates, services, unmet_needs};
-
-/// How far a venue may sit from its ward's centroid: the box of wards
-/// searched is widened by this, then every venue is measured exactly.
-const WARD_REACH_KM: f64 = 5.0;
-/// Headroom and utilisation are read over the last four weeks, the
-/// typical wait over the last twelve.
-const RECENT_DAYS: i64 = 28;
-const WAIT_DAYS: i64 = 84;
 
 /// Who the person is and what they need.
 #[derive(InputObject)]
@@ -91,6 +75,7 @@ pub struct ServiceMatch {
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::codes::NoFitReason")]
 pub enum NoFitReason {
     /// No service addresses the needs within the distance.
     NoServiceNearby,
@@ -100,17 +85,6 @@ pub enum NoFitReason {
     NotForTheirAge,
     /// Services fit but none has room now.
     AllFull,
-}
-
-impl NoFitReason {
-    fn code(self) -> &'static str {
-        match self {
-            NoFitReason::NoServiceNearby => "no_service_nearby",
-            NoFitReason::LacksCapability => "lacks_capability",
-            NoFitReason::NotForTheirAge => "not_for_their_age",
-            NoFitReason::AllFull => "all_full",
-        }
-    }
 }
 
 #[derive(SimpleObject)]
@@ -146,14 +120,8 @@ pub struct ServiceSearch {
     pub nothing_fits: Option<NothingFits>,
 }
 
-/// A parsed search.
-struct Search {
-    ward: area::Model,
-    wants: Wants,
-}
-
-fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), AppError> {
-    let needs = inputs::need_codes("needs", &input.needs, "name at least one need")?;
+fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<Search, AppError> {
+    let needs = inputs::needs("needs", &input.needs, "name at least one need")?;
     let parse_list =
         |field: &str, list: &[CapabilityInput]| -> Result<Vec<DomainCapability>, AppError> {
             list.iter()
@@ -178,9 +146,9 @@ fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), A
     preferred.retain(|p| !required.contains(p));
     bounds::search_distance("maxDistanceKm", input.max_distance_km)?;
     let ward_id = decode_as("residenceWardId", "Area", &input.residence_ward_id)?;
-    Ok((
+    Ok(Search {
         ward_id,
-        Wants {
+        wants: Wants {
             needs,
             required,
             preferred,
@@ -189,190 +157,31 @@ fn parse(ctx: &Context<'_>, input: &FindServicesInput) -> Result<(i64, Wants), A
             include_full: input.include_full,
             stale_after_days: ctx.settings().stale_after_days,
         },
-    ))
-}
-
-async fn prepare(ctx: &Context<'_>, input: &FindServicesInput) -> Result<Search, AppError> {
-    let (ward_id, wants) = parse(ctx, input)?;
-    let ward = areas::require_ward(&*ctx.store().lane().await?, "residenceWardId", ward_id).await?;
-    Ok(Search { ward, wants })
-}
-
-/// Finds the candidates and ranks them: one indexed query for the services
-/// near the ward, exact distances here, then tags and the recent measures
-/// of those within reach in three batched statements.
-async fn run(ctx: &Context<'_>, search: &Search) -> Result<(Ranking, HashMap<i64, i64>), AppError> {
-    let (Some(lat), Some(lon)) = (search.ward.latitude, search.ward.longitude) else {
-        return Err(AppError::bad_input(
-            "residenceWardId",
-            format!(
-                "{} has no recorded centroid, so distances cannot be measured",
-                search.ward.name
-            ),
-        ));
-    };
-    let home = Point { lat, lon };
-    let wants = &search.wants;
-    let (lo, hi) = matching::bounding_box(home, wants.max_distance_km + WARD_REACH_KM);
-    let store = ctx.store();
-    let mut near: Vec<(candidates::CandidateRow, f64)> =
-        candidates::candidates(store, &wants.needs, lo, hi)
-            .await?
-            .into_iter()
-            .map(|c| {
-                let d = matching::haversine_km(
-                    home,
-                    Point {
-                        lat: c.latitude,
-                        lon: c.longitude,
-                    },
-                );
-                (c, d)
-            })
-            .filter(|(_, d)| *d <= wants.max_distance_km)
-            .collect();
-    near.sort_by_key(|(c, _)| c.service_id);
-    let ids: Vec<i64> = near.iter().map(|(c, _)| c.service_id).collect();
-    if ids.is_empty() {
-        return Ok((matching::rank(wants, Vec::new()), HashMap::new()));
-    }
-    let needs = services::needs_of(store, &ids).await?;
-    let caps = services::capabilities_of(store, &ids).await?;
-    let today = ctx.today();
-    let recent = Window::parse(
-        today - Duration::days(RECENT_DAYS - 1),
-        today + Duration::days(1),
-    )?;
-    let waits = Window::parse(
-        today - Duration::days(WAIT_DAYS - 1),
-        today + Duration::days(1),
-    )?;
-    let stale_after = ctx.settings().stale_after_days;
-    let rows = metrics::overview(
-        store,
-        &OverviewQuery {
-            windows: vec![recent, waits],
-            area_id: None,
-            need: None,
-            gateway_id: None,
-            group_by: GroupBy::Service,
-            services: Some(ids.clone()),
-            today,
-            stale_before: Utc::now() - Duration::days(stale_after),
-        },
-    )
-    .await?;
-    let mut measured: HashMap<(i64, i64), metrics::OverviewRow> = HashMap::new();
-    for r in rows {
-        if let Ok(id) = r.key.parse::<i64>() {
-            measured.insert((r.bucket, id), r);
-        }
-    }
-    let now = Utc::now();
-    let list = near
-        .into_iter()
-        .map(|(c, distance_km)| {
-            let row = measured.get(&(0, c.service_id));
-            let m = row.map(|r| Measures::of(&r.sums(), &recent));
-            let headroom = m.and_then(|m| m.free_places());
-            Candidate {
-                service_id: c.service_id,
-                distance_km,
-                needs: needs.get(&c.service_id).cloned().unwrap_or_default(),
-                capabilities: caps
-                    .get(&c.service_id)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| {
-                        let kind = CapabilityKind::parse(&r.kind)?;
-                        Some(DomainCapability {
-                            kind,
-                            code: r.code.clone(),
-                        })
-                    })
-                    .collect(),
-                ages: AgeRange {
-                    min: c.min_age,
-                    max: c.max_age,
-                },
-                status: row
-                    .and_then(|r| r.status.as_deref())
-                    .and_then(status::ServiceStatus::parse),
-                staleness: row
-                    .and_then(|r| r.oldest_confirmation)
-                    .map(|at| staleness(at, now, stale_after)),
-                headroom,
-                utilisation: headroom.and(m.and_then(|m| m.utilisation.ratio())),
-            }
-        })
-        .collect();
-    let waits = measured
-        .iter()
-        .filter(|((bucket, _), _)| *bucket == 1)
-        .filter_map(|((_, id), r)| Some((*id, r.wait_median?)))
-        .collect();
-    Ok((matching::rank(wants, list), waits))
+    })
 }
 
 fn capability(c: &DomainCapability) -> Result<Capability> {
     Capability::from_codes(c.kind.as_str(), &c.code)
 }
 
-fn need_codes(needs: &[String]) -> Result<Vec<NeedCode>> {
-    needs
-        .iter()
-        .map(|n| Ok(stored(codes::Need::parse, n)?.into()))
-        .collect()
-}
-
 fn explain(no_fit: &NoFit, wants: &Wants) -> Result<NothingFits> {
-    let km = wants.max_distance_km;
-    Ok(match no_fit {
-        NoFit::NoServiceNearby => NothingFits {
-            reason: NoFitReason::NoServiceNearby,
-            missing_capabilities: Vec::new(),
-            explanation: format!("no service within {km} km addresses these needs"),
-        },
-        NoFit::LacksCapability(lacking) => {
-            let missing = lacking
-                .iter()
-                .map(|(c, n)| {
-                    Ok(CapabilityShortfall {
-                        capability: capability(c)?,
-                        services_lacking: *n as i64,
-                    })
+    let missing_capabilities = match no_fit {
+        NoFit::LacksCapability(lacking) => lacking
+            .iter()
+            .map(|(c, n)| {
+                Ok(CapabilityShortfall {
+                    capability: capability(c)?,
+                    services_lacking: *n as i64,
                 })
-                .collect::<Result<Vec<_>>>()?;
-            let labels: Vec<String> = lacking.iter().map(|(c, _)| c.label()).collect();
-            NothingFits {
-                reason: NoFitReason::LacksCapability,
-                missing_capabilities: missing,
-                explanation: format!(
-                    "services within {km} km address these needs, but none offers {}",
-                    labels.join(" and ")
-                ),
-            }
-        }
-        NoFit::NotForTheirAge => NothingFits {
-            reason: NoFitReason::NotForTheirAge,
-            missing_capabilities: Vec::new(),
-            explanation: format!("services within {km} km fit, but none takes this age band"),
-        },
-        NoFit::AllFull => NothingFits {
-            reason: NoFitReason::AllFull,
-            missing_capabilities: Vec::new(),
-            explanation: format!("services within {km} km fit, but none has room now"),
-        },
+            })
+            .collect::<Result<Vec<_>>>()?,
+        _ => Vec::new(),
+    };
+    Ok(NothingFits {
+        reason: no_fit.reason().into(),
+        missing_capabilities,
+        explanation: no_fit.explanation(wants.max_distance_km),
     })
-}
-
-fn reason_of(no_fit: &NoFit) -> NoFitReason {
-    match no_fit {
-        NoFit::NoServiceNearby => NoFitReason::NoServiceNearby,
-        NoFit::LacksCapability(_) => NoFitReason::LacksCapability,
-        NoFit::NotForTheirAge => NoFitReason::NotForTheirAge,
-        NoFit::AllFull => NoFitReason::AllFull,
-    }
 }
 
 #[derive(Default)]
@@ -390,8 +199,10 @@ impl SearchQuery {
         input: FindServicesInput,
         #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
     ) -> Result<ServiceSearch> {
-        let search = prepare(ctx, &input).await?;
-        let (ranking, waits) = run(ctx, &search).await?;
+        let search = parse(ctx, &input)?;
+        let app::Found { ranking, waits } = app::find_services(&ctx.app(), &search).await?;
+        // The services themselves come through the request's loader, which
+        // batches them with any other service this operation reads.
         let fits: Vec<_> = ranking.fits.into_iter().take(first as usize).collect();
         let mut rows = ctx
             .loader()
@@ -406,7 +217,7 @@ impl SearchQuery {
                 service: Service(service),
                 score: fit.score,
                 distance_km: (c.distance_km * 100.0).round() / 100.0,
-                needs_met: need_codes(&fit.needs_met)?,
+                needs_met: fit.needs_met.iter().map(|&n| n.into()).collect(),
                 capabilities_matched: fit.matched.iter().map(capability).collect::<Result<_>>()?,
                 capabilities_missing: fit
                     .missing_preferred
@@ -467,77 +278,16 @@ impl SearchMutations {
         ctx: &Context<'_>,
         input: RecordNoFitInput,
     ) -> Result<NoFitRecorded> {
-        let p = ctx
-            .require(
-                &[Role::LinkWorker, Role::Admin],
-                "recording that nothing fits",
-            )?
-            .clone();
+        ctx.require(
+            &[Role::LinkWorker, Role::Admin],
+            "recording that nothing fits",
+        )?;
         let note = text::optional("note", input.note.as_deref(), Text::Note)?;
-        let search = prepare(ctx, &input.search).await?;
-        let (ranking, _) = run(ctx, &search).await?;
-        let Some(no_fit) = ranking.no_fit else {
-            return Err(AppError::Conflict(format!(
-                "{} services fit and have room; nothing to record",
-                ranking.with_room
-            ))
-            .into());
-        };
-        let reason = reason_of(&no_fit);
-        let missing = match &no_fit {
-            NoFit::LacksCapability(l) => l
-                .first()
-                .map(|(c, _)| (c.kind.as_str().to_owned(), c.code.clone())),
-            _ => None,
-        };
-        let store = ctx.store();
-        let la = match search.ward.parent_id {
-            Some(id) => Some(areas::require_area(&*store.lane().await?, id).await?),
-            None => None,
-        };
-        let explanation = explain(&no_fit, &search.wants)?.explanation;
-        let mut reports = Vec::new();
-        for need in &search.wants.needs {
-            let entry = unmet_needs::matching_entry(
-                store,
-                &search.ward,
-                la.as_ref(),
-                need,
-                missing.as_ref(),
-            )
-            .await?;
-            reports.push((
-                entry,
-                unmet_needs::NoFitReport {
-                    need_code: need.clone(),
-                    capability: missing.clone(),
-                    reason: reason.code().to_owned(),
-                    note: note.clone(),
-                    gateway_id: p.gateway_id,
-                    recorded_by: Some(p.key_id),
-                    new_entry: unmet_needs::UnmetNeedFields {
-                        need_code: need.clone(),
-                        capability: missing.clone(),
-                        evidence: format!(
-                            "Raised by a link worker's search from {}: {explanation}.",
-                            search.ward.name
-                        ),
-                        // Middle ratings until a commissioner reviews it.
-                        likelihood: 3,
-                        impact: 3,
-                        action: None,
-                        owner: None,
-                        review_date: Some(ctx.today() + Duration::days(30)),
-                        status: codes::UnmetNeedStatus::Open.as_str().to_owned(),
-                    },
-                },
-            ));
-        }
-        let area = la.as_ref().map_or(search.ward.id, |l| l.id);
-        let entries = unmet_needs::record_no_fit(store, search.ward.id, area, reports).await?;
+        let search = parse(ctx, &input.search)?;
+        let recorded = app::record_no_fit(&ctx.app(), &search, note).await?;
         Ok(NoFitRecorded {
-            reason,
-            entries: entries.into_iter().map(UnmetNeed).collect(),
+            reason: recorded.reason.into(),
+            entries: recorded.entries.into_iter().map(UnmetNeed).collect(),
         })
     }
 }

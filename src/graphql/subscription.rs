@@ -111,7 +111,7 @@ impl SubscriptionRoot {
             .clone();
         let service = decode_opt("serviceId", "Service", service_id.as_ref())?;
         if let Some(s) = service {
-            let svc = services::require_service(&*ctx.store().lane().await?, s).await?;
+            let svc = services::require_service(ctx.store(), s).await?;
             ctx.require_manager_of(svc.organisation_id)?;
         }
         let bus = ctx.data_unchecked::<EventBus>();

@@ -5,21 +5,18 @@
 mod names;
 mod plan;
 mod simulate;
-mod writer;
 
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 
 use crate::error::{AppError, AppResult};
-use crate::store::entity::{area, organisation};
+use crate::store::entity::area;
+use crate::store::seed_writer::{self, Writer};
 use crate::store::Store;
 use plan::{Ids, Place};
-use sea_orm::ActiveValue::Set;
-use writer::Writer;
 
 /// How big a place to make: how many ICBs and local authorities, and the
 /// size of each authority.
@@ -110,7 +107,7 @@ impl SeedSummary {
 
 /// Whether the database holds no organisations yet.
 pub async fn is_empty(store: &Store) -> AppResult<bool> {
-    Ok(organisation::Entity::find().count(store.db()).await? == 0)
+    seed_writer::is_empty(store).await
 }
 
 /// Fills an empty database, in one transaction: all of it or none. Each
@@ -129,8 +126,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
     let mut ids = Ids::default();
     let mut summary = SeedSummary::default();
 
-    let txn = store.db().begin().await?;
-    let mut w = Writer::new(&txn, scale.authorities as u64, options.show_progress);
+    let mut w = Writer::begin(store, scale.authorities as u64, options.show_progress).await?;
     let (frame, places) = frame(scale, &mut ids);
     w.insert(frame).await?;
     for place in &places {
@@ -149,16 +145,16 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         w.insert(b.services).await?;
         w.insert(b.service_needs).await?;
         w.insert(b.service_capabilities).await?;
-        w.insert(b.capacity_versions).await?;
-        w.insert(b.statuses).await?;
-        w.insert(b.awards).await?;
-        w.insert(b.contributions).await?;
-        w.insert(b.skills).await?;
-        w.insert(b.unmet_needs).await?;
+        w.insert_numbered(b.capacity_versions).await?;
+        w.insert_numbered(b.statuses).await?;
+        w.insert_numbered(b.awards).await?;
+        w.insert_numbered(b.contributions).await?;
+        w.insert_numbered(b.skills).await?;
+        w.insert_numbered(b.unmet_needs).await?;
         w.insert(r.referrals).await?;
         w.insert(r.needs).await?;
         w.insert(r.events).await?;
-        w.insert(r.flows).await?;
+        w.insert_numbered(r.flows).await?;
         w.place_done(&place.name);
     }
     w.reset_sequences(&[
@@ -173,9 +169,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
         "referral_event",
     ])
     .await?;
-    summary.rows = w.rows();
-    w.finish();
-    txn.commit().await?;
+    summary.rows = w.commit().await?;
     // Fresh statistics, so that the first dashboard is planned for the
     // data now there rather than for empty tables.
     store.analyze().await?;
@@ -185,20 +179,20 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> AppResult<SeedSummary
 
 /// The ICBs and local authorities, and where each authority sits. An
 /// authority's ICB is the one whose share of authorities it falls in.
-fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::ActiveModel>, Vec<Place>) {
+fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::Model>, Vec<Place>) {
     let mut rows = Vec::new();
     let mut icbs = Vec::new();
     for i in 0..scale.icbs {
         let id = plan::next(&mut ids.area);
         icbs.push(id);
-        rows.push(area::ActiveModel {
-            id: Set(id),
-            code: Set(format!("E54{:06}", 900_001 + i)),
-            name: Set(names::icb_name(i)),
-            kind: Set("icb".into()),
-            parent_id: Set(None),
-            latitude: Set(None),
-            longitude: Set(None),
+        rows.push(area::Model {
+            id,
+            code: format!("E54{:06}", 900_001 + i),
+            name: names::icb_name(i),
+            kind: "icb".into(),
+            parent_id: None,
+            latitude: None,
+            longitude: None,
         });
     }
     let mut places = Vec::new();
@@ -213,14 +207,14 @@ fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::ActiveModel>, Vec<Place>) {
             (50.6 + (j / 20) as f64 * 0.27, -4.5 + (j % 20) as f64 * 0.3)
         };
         let name = names::authority_name(j);
-        rows.push(area::ActiveModel {
-            id: Set(id),
-            code: Set(format!("E06{:06}", 900_001 + j)),
-            name: Set(name.clone()),
-            kind: Set("local_authority".into()),
-            parent_id: Set(Some(icb_id)),
-            latitude: Set(Some(centre.0)),
-            longitude: Set(Some(centre.1)),
+        rows.push(area::Model {
+            id,
+            code: format!("E06{:06}", 900_001 + j),
+            name: name.clone(),
+            kind: "local_authority".into(),
+            parent_id: Some(icb_id),
+            latitude: Some(centre.0),
+            longitude: Some(centre.1),
         });
         places.push(Place {
             icb_id,
@@ -235,8 +229,6 @@ fn frame(scale: &Scale, ids: &mut Ids) -> (Vec<area::ActiveModel>, Vec<Place>) {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::ActiveValue;
-
     use super::*;
     use crate::domain::bounds::{self, Money, Text, MAX_HEADCOUNT};
     use crate::domain::capacity::Capacity;
@@ -244,8 +236,8 @@ mod tests {
     use crate::domain::period::Period;
     use crate::domain::text;
 
-    fn v<T: Into<sea_orm::Value> + Clone>(a: &ActiveValue<T>) -> T {
-        a.clone().unwrap()
+    fn v<T: Clone>(a: &T) -> T {
+        a.clone()
     }
 
     /// Every value the seed writes would pass the bounds a caller's value

@@ -2,11 +2,11 @@
 //! locations, services with capacity and status histories, funding,
 //! contributions, skills and the unmet-needs register.
 
+use crate::store::NUMBERED_BY_THE_DATABASE;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ActiveValue::{NotSet, Set};
 
 use super::names::{self, COMMUNITIES};
 use super::Scale;
@@ -67,21 +67,21 @@ pub struct WardInfo {
 
 #[derive(Default)]
 pub struct Borough {
-    pub areas: Vec<area::ActiveModel>,
-    pub pcns: Vec<pcn::ActiveModel>,
-    pub practices: Vec<gp_practice::ActiveModel>,
-    pub organisations: Vec<organisation::ActiveModel>,
-    pub locations: Vec<location::ActiveModel>,
-    pub gateways: Vec<gateway::ActiveModel>,
-    pub services: Vec<service::ActiveModel>,
-    pub service_needs: Vec<service_need::ActiveModel>,
-    pub service_capabilities: Vec<service_capability::ActiveModel>,
-    pub capacity_versions: Vec<capacity_version::ActiveModel>,
-    pub statuses: Vec<service_status::ActiveModel>,
-    pub awards: Vec<funding_award::ActiveModel>,
-    pub contributions: Vec<contribution::ActiveModel>,
-    pub skills: Vec<skill::ActiveModel>,
-    pub unmet_needs: Vec<unmet_need::ActiveModel>,
+    pub areas: Vec<area::Model>,
+    pub pcns: Vec<pcn::Model>,
+    pub practices: Vec<gp_practice::Model>,
+    pub organisations: Vec<organisation::Model>,
+    pub locations: Vec<location::Model>,
+    pub gateways: Vec<gateway::Model>,
+    pub services: Vec<service::Model>,
+    pub service_needs: Vec<service_need::Model>,
+    pub service_capabilities: Vec<service_capability::Model>,
+    pub capacity_versions: Vec<capacity_version::Model>,
+    pub statuses: Vec<service_status::Model>,
+    pub awards: Vec<funding_award::Model>,
+    pub contributions: Vec<contribution::Model>,
+    pub skills: Vec<skill::Model>,
+    pub unmet_needs: Vec<unmet_need::Model>,
     pub wards: Vec<WardInfo>,
     pub pcn_ids: Vec<i64>,
     pub service_sims: Vec<ServiceSim>,
@@ -153,36 +153,36 @@ fn geography(rng: &mut ChaCha8Rng, scale: &Scale, place: &Place, ids: &mut Ids, 
         let (row, col) = ((i / 5) as f64, (i % 5) as f64);
         let lat = place.centre.0 + (row - 2.0) * 0.009 + rng.random_range(-0.002..0.002);
         let lon = place.centre.1 + (col - 2.0) * 0.014 + rng.random_range(-0.003..0.003);
-        b.areas.push(area::ActiveModel {
-            id: Set(id),
-            code: Set(format!("E05{:06}", 900_000 + id)),
-            name: Set(name.clone()),
-            kind: Set("ward".into()),
-            parent_id: Set(Some(place.la_id)),
-            latitude: Set(Some(lat)),
-            longitude: Set(Some(lon)),
+        b.areas.push(area::Model {
+            id,
+            code: format!("E05{:06}", 900_000 + id),
+            name: name.clone(),
+            kind: "ward".into(),
+            parent_id: Some(place.la_id),
+            latitude: Some(lat),
+            longitude: Some(lon),
         });
         b.wards.push(WardInfo { id, name });
     }
     for p in 0..scale.pcns {
         let pcn_id = next(&mut ids.pcn);
         b.pcn_ids.push(pcn_id);
-        b.pcns.push(pcn::ActiveModel {
-            id: Set(pcn_id),
-            code: Set(format!("U{:05}", 90_000 + pcn_id)),
-            name: Set(pcn_name(&place.name, p)),
-            icb_id: Set(place.icb_id),
+        b.pcns.push(pcn::Model {
+            id: pcn_id,
+            code: format!("U{:05}", 90_000 + pcn_id),
+            name: pcn_name(&place.name, p),
+            icb_id: place.icb_id,
         });
         let wards = pcn_wards(scale, p);
         for k in 0..scale.practices_per_pcn {
             let practice = next(&mut ids.practice);
             let ward = wards[k % wards.len()];
-            b.practices.push(gp_practice::ActiveModel {
-                id: Set(practice),
-                code: Set(format!("Z{:05}", 10_000 + practice)),
-                name: Set(format!("{} Medical Practice", b.wards[ward].name)),
-                pcn_id: Set(pcn_id),
-                ward_id: Set(b.wards[ward].id),
+            b.practices.push(gp_practice::Model {
+                id: practice,
+                code: format!("Z{:05}", 10_000 + practice),
+                name: format!("{} Medical Practice", b.wards[ward].name),
+                pcn_id,
+                ward_id: b.wards[ward].id,
             });
         }
     }
@@ -204,14 +204,14 @@ fn gateways(scale: &Scale, place: &Place, ids: &mut Ids, b: &mut Borough, create
                    per_week: f64,
                    wards: Vec<usize>| {
         let id = next(&mut ids.gateway);
-        b.gateways.push(gateway::ActiveModel {
-            id: Set(id),
-            kind: Set(kind.into()),
-            name: Set(name),
-            pcn_id: Set(pcn),
-            area_id: Set(if pcn.is_none() { Some(la_id) } else { None }),
-            host_organisation_id: Set(None),
-            created_at: Set(created),
+        b.gateways.push(gateway::Model {
+            id,
+            kind: kind.into(),
+            name,
+            pcn_id: pcn,
+            area_id: if pcn.is_none() { Some(la_id) } else { None },
+            host_organisation_id: None,
+            created_at: created,
         });
         b.gateway_sims.push(GatewaySim {
             id,
@@ -348,16 +348,16 @@ fn organisations(
             (_, Some(c)) => Some(format!("GB-COH-{c}")),
             _ => None,
         };
-        b.organisations.push(organisation::ActiveModel {
-            id: Set(org_id),
-            name: Set(name.clone()),
-            kind: Set(kind.into()),
-            org_identifier: Set(identifier),
-            charity_number: Set(charity),
-            company_number: Set(company),
-            community_anchor: Set(rng.random_bool(0.1)),
-            ward_id: Set(Some(b.wards[ward].id)),
-            created_at: Set(created),
+        b.organisations.push(organisation::Model {
+            id: org_id,
+            name: name.clone(),
+            kind: kind.into(),
+            org_identifier: identifier,
+            charity_number: charity,
+            company_number: company,
+            community_anchor: rng.random_bool(0.1),
+            ward_id: Some(b.wards[ward].id),
+            created_at: created,
         });
         let location_id = next(&mut ids.location);
         let venue_kind = if faith.is_some() {
@@ -374,16 +374,16 @@ fn organisations(
             .copied()
             .unwrap_or("community_centre")
         };
-        b.locations.push(location::ActiveModel {
-            id: Set(location_id),
-            organisation_id: Set(Some(org_id)),
-            name: Set(format!("{} base", name)),
-            kind: Set(venue_kind.into()),
-            ward_id: Set(b.wards[ward].id),
-            postcode: Set(None),
-            latitude: Set(None),
-            longitude: Set(None),
-            created_at: Set(created),
+        b.locations.push(location::Model {
+            id: location_id,
+            organisation_id: Some(org_id),
+            name: format!("{} base", name),
+            kind: venue_kind.into(),
+            ward_id: b.wards[ward].id,
+            postcode: None,
+            latitude: None,
+            longitude: None,
+            created_at: created,
         });
         for _ in 0..services {
             let service_id = next(&mut ids.service);
@@ -438,25 +438,25 @@ fn service(
         Some(c) => format!("{} {}", c.stem, template.name),
         None => format!("{} {}", b.wards[ward].name, template.name),
     };
-    b.services.push(service::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(org_id),
-        location_id: Set(Some(location_id)),
-        name: Set(name),
-        description: Set(format!(
+    b.services.push(service::Model {
+        id,
+        organisation_id: org_id,
+        location_id: Some(location_id),
+        name,
+        description: format!(
             "{} for people living in and around {}.",
             template.name, b.wards[ward].name
-        )),
-        unit_cost_pence: Set(Some(unit_cost)),
-        min_age: Set(min_age(template.name)),
-        max_age: Set(None),
-        created_at: Set(created),
-        updated_at: Set(created),
+        ),
+        unit_cost_pence: Some(unit_cost),
+        min_age: min_age(template.name),
+        max_age: None,
+        created_at: created,
+        updated_at: created,
     });
     for need in template.needs {
-        b.service_needs.push(service_need::ActiveModel {
-            service_id: Set(id),
-            need_code: Set((*need).into()),
+        b.service_needs.push(service_need::Model {
+            service_id: id,
+            need_code: (*need).into(),
         });
     }
     let mut caps: Vec<(&str, &str)> = template.capabilities.to_vec();
@@ -489,12 +489,11 @@ fn service(
     caps.sort();
     caps.dedup();
     for (kind, code) in &caps {
-        b.service_capabilities
-            .push(service_capability::ActiveModel {
-                service_id: Set(id),
-                kind: Set((*kind).into()),
-                code: Set((*code).into()),
-            });
+        b.service_capabilities.push(service_capability::Model {
+            service_id: id,
+            kind: (*kind).into(),
+            code: (*code).into(),
+        });
     }
 
     // Capacity: a first version at the start; a fifth change it mid-year.
@@ -508,15 +507,15 @@ fn service(
         capacity.push((day, changed));
     }
     for (n, (from, value)) in capacity.iter().enumerate() {
-        b.capacity_versions.push(capacity_version::ActiveModel {
-            id: NotSet,
-            service_id: Set(id),
-            valid_from: Set(*from),
-            places_per_week: Set((!template.caseload).then_some(*value)),
-            caseload_max: Set(template.caseload.then_some(*value)),
-            note: Set((n > 0).then(|| "Revised after a change in volunteers".to_owned())),
-            recorded_by: Set(None),
-            recorded_at: Set(at(*from, 10, 0)),
+        b.capacity_versions.push(capacity_version::Model {
+            id: NUMBERED_BY_THE_DATABASE,
+            service_id: id,
+            valid_from: *from,
+            places_per_week: (!template.caseload).then_some(*value),
+            caseload_max: template.caseload.then_some(*value),
+            note: (n > 0).then(|| "Revised after a change in volunteers".to_owned()),
+            recorded_by: None,
+            recorded_at: at(*from, 10, 0),
         });
     }
 
@@ -527,14 +526,14 @@ fn service(
                        from: NaiveDate,
                        confirmed: DateTime<Utc>,
                        note: Option<&str>| {
-        b.statuses.push(service_status::ActiveModel {
-            id: NotSet,
-            service_id: Set(id),
-            status: Set(status.into()),
-            valid_from: Set(from),
-            confirmed_at: Set(confirmed),
-            note: Set(note.map(str::to_owned)),
-            recorded_by: Set(None),
+        b.statuses.push(service_status::Model {
+            id: NUMBERED_BY_THE_DATABASE,
+            service_id: id,
+            status: status.into(),
+            valid_from: from,
+            confirmed_at: confirmed,
+            note: note.map(str::to_owned),
+            recorded_by: None,
         });
     };
     push_status(b, "open", start, at(start, 9, 30), None);
@@ -592,13 +591,13 @@ fn skills(rng: &mut ChaCha8Rng, b: &mut Borough, org_id: i64, as_of: NaiveDate) 
     let all = crate::domain::codes::SkillCode::ALL;
     let n = rng.random_range(1..=4);
     for skill in all.choose_multiple(rng, n) {
-        b.skills.push(skill::ActiveModel {
-            id: NotSet,
-            organisation_id: Set(org_id),
-            skill: Set(skill.as_str().into()),
-            volunteers: Set(rng.random_range(0..25)),
-            paid_staff: Set(rng.random_range(0..4)),
-            updated_at: Set(at(as_of - Duration::days(rng.random_range(0..120)), 14, 0)),
+        b.skills.push(skill::Model {
+            id: NUMBERED_BY_THE_DATABASE,
+            organisation_id: org_id,
+            skill: skill.as_str().into(),
+            volunteers: rng.random_range(0..25),
+            paid_staff: rng.random_range(0..4),
+            updated_at: at(as_of - Duration::days(rng.random_range(0..120)), 14, 0),
         });
     }
 }
@@ -622,17 +621,17 @@ fn contributions(
         let n = rng.random_range(1..=3);
         for kind in kinds.choose_multiple(rng, n) {
             let hours = rng.random_range(2.0..45.0_f64);
-            b.contributions.push(contribution::ActiveModel {
-                id: NotSet,
-                organisation_id: Set(org_id),
-                service_id: Set(None),
-                kind: Set((*kind).into()),
-                minutes: Set((hours * 60.0).round() as i32),
-                period_start: Set(month_start),
-                period_end: Set(month_end),
-                note: Set(None),
-                recorded_by: Set(None),
-                recorded_at: Set(at(month_end, 17, 0)),
+            b.contributions.push(contribution::Model {
+                id: NUMBERED_BY_THE_DATABASE,
+                organisation_id: org_id,
+                service_id: None,
+                kind: (*kind).into(),
+                minutes: (hours * 60.0).round() as i32,
+                period_start: month_start,
+                period_end: month_end,
+                note: None,
+                recorded_by: None,
+                recorded_at: at(month_end, 17, 0),
             });
         }
         month_start += Duration::days(30);
@@ -648,7 +647,7 @@ fn funding(
 ) {
     let orgs = b.organisations.len();
     for o in 0..orgs {
-        let org_id = *b.organisations[o].id.as_ref();
+        let org_id = b.organisations[o].id;
         let services: Vec<i64> = b
             .service_sims
             .iter()
@@ -687,10 +686,10 @@ fn funding(
             } else {
                 None
             };
-            b.awards.push(funding_award::ActiveModel {
-                id: NotSet,
-                identifier: Set(format!("360G-HEADROOM-SYN-{n:07}")),
-                title: Set(format!(
+            b.awards.push(funding_award::Model {
+                id: NUMBERED_BY_THE_DATABASE,
+                identifier: format!("360G-HEADROOM-SYN-{n:07}"),
+                title: format!(
                     "{} for {}",
                     match kind {
                         "contract" => "Service contract",
@@ -698,21 +697,21 @@ fn funding(
                         "in_kind" => "Venue and support in kind",
                         _ => "Community grant",
                     },
-                    b.organisations[o].name.as_ref()
-                )),
-                description: Set(None),
-                funder_name: Set(funder.into()),
-                funder_identifier: Set(Some(funder_id.into())),
-                recipient_organisation_id: Set(org_id),
-                service_id: Set(service_id),
-                kind: Set(kind.into()),
-                amount_pence: Set(amount),
-                tariff_pence: Set(tariff),
-                currency: Set("GBP".into()),
-                award_date: Set(award_date),
-                planned_start: Set(dated.then_some(planned_start)),
-                planned_end: Set(dated.then_some(planned_end)),
-                created_at: Set(at(award_date.min(as_of), 9, 0)),
+                    b.organisations[o].name
+                ),
+                description: None,
+                funder_name: funder.into(),
+                funder_identifier: Some(funder_id.into()),
+                recipient_organisation_id: org_id,
+                service_id,
+                kind: kind.into(),
+                amount_pence: amount,
+                tariff_pence: tariff,
+                currency: "GBP".into(),
+                award_date,
+                planned_start: dated.then_some(planned_start),
+                planned_end: dated.then_some(planned_end),
+                created_at: at(award_date.min(as_of), 9, 0),
             });
         }
     }
@@ -742,22 +741,22 @@ fn unmet_needs(b: &mut Borough, as_of: NaiveDate) {
     for (i, (ward, need, cap, evidence, likelihood, impact, action)) in entries.iter().enumerate() {
         let ward = &b.wards[*ward % b.wards.len()];
         let created = at(as_of - Duration::days(40 + 10 * i as i64), 10, 0);
-        b.unmet_needs.push(unmet_need::ActiveModel {
-            id: NotSet,
-            area_id: Set(ward.id),
-            need_code: Set((*need).into()),
-            capability_kind: Set(cap.map(|c| c.0.to_owned())),
-            capability_code: Set(cap.map(|c| c.1.to_owned())),
-            evidence: Set((*evidence).into()),
-            likelihood: Set(*likelihood),
-            impact: Set(*impact),
-            action: Set(Some((*action).into())),
-            owner: Set(Some("VCS commissioning lead".into())),
-            review_date: Set(Some(as_of + Duration::days(30 + 7 * i as i64))),
-            status: Set(if i == 6 { "mitigating" } else { "open" }.into()),
-            created_by: Set(None),
-            created_at: Set(created),
-            updated_at: Set(created),
+        b.unmet_needs.push(unmet_need::Model {
+            id: NUMBERED_BY_THE_DATABASE,
+            area_id: ward.id,
+            need_code: (*need).into(),
+            capability_kind: cap.map(|c| c.0.to_owned()),
+            capability_code: cap.map(|c| c.1.to_owned()),
+            evidence: (*evidence).into(),
+            likelihood: *likelihood,
+            impact: *impact,
+            action: Some((*action).into()),
+            owner: Some("VCS commissioning lead".into()),
+            review_date: Some(as_of + Duration::days(30 + 7 * i as i64)),
+            status: if i == 6 { "mitigating" } else { "open" }.into(),
+            created_by: None,
+            created_at: created,
+            updated_at: created,
         });
     }
 }

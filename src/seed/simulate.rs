@@ -11,7 +11,6 @@ use rand::distr::Distribution;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ActiveValue::Set;
 
 use super::names;
 use super::plan::{at, next, Borough, Ids, ServiceSim};
@@ -23,10 +22,10 @@ use crate::store::flows;
 
 #[derive(Default)]
 pub struct Referrals {
-    pub referrals: Vec<referral::ActiveModel>,
-    pub needs: Vec<referral_need::ActiveModel>,
-    pub events: Vec<referral_event::ActiveModel>,
-    pub flows: Vec<referral_flow::ActiveModel>,
+    pub referrals: Vec<referral::Model>,
+    pub needs: Vec<referral_need::Model>,
+    pub events: Vec<referral_event::Model>,
+    pub flows: Vec<referral_flow::Model>,
 }
 
 const NEEDS: &[(&str, u32)] = &[
@@ -104,7 +103,7 @@ struct Timeline<'a> {
     referral_id: i64,
     state: Option<ReferralState>,
     as_of: DateTime<Utc>,
-    events: &'a mut Vec<referral_event::ActiveModel>,
+    events: &'a mut Vec<referral_event::Model>,
     next_event_id: &'a mut i64,
     last: DateTime<Utc>,
     count: i32,
@@ -135,20 +134,20 @@ impl Timeline<'_> {
             Received | Sent | Withdrawn => "link_worker",
             _ => "provider",
         };
-        self.events.push(referral_event::ActiveModel {
-            id: Set(*self.next_event_id),
-            referral_id: Set(self.referral_id),
-            from_state: Set(self.state.map(|s| s.as_str().to_owned())),
-            to_state: Set(to.as_str().to_owned()),
-            service_id: Set(service),
-            occurred_at: Set(when),
-            occurred_on: Set(when.date_naive()),
-            actor_role: Set(Some(role.to_owned())),
-            actor_key_id: Set(None),
-            reason: Set(reason.map(|r| r.0.to_owned())),
-            capability_kind: Set(reason.and_then(|r| r.1).map(|c| c.0.to_owned())),
-            capability_code: Set(reason.and_then(|r| r.1).map(|c| c.1.to_owned())),
-            note: Set(None),
+        self.events.push(referral_event::Model {
+            id: *self.next_event_id,
+            referral_id: self.referral_id,
+            from_state: self.state.map(|s| s.as_str().to_owned()),
+            to_state: to.as_str().to_owned(),
+            service_id: service,
+            occurred_at: when,
+            occurred_on: when.date_naive(),
+            actor_role: Some(role.to_owned()),
+            actor_key_id: None,
+            reason: reason.map(|r| r.0.to_owned()),
+            capability_kind: reason.and_then(|r| r.1).map(|c| c.0.to_owned()),
+            capability_code: reason.and_then(|r| r.1).map(|c| c.1.to_owned()),
+            note: None,
         });
         self.history.events.push(Event {
             on: when.date_naive(),
@@ -219,9 +218,9 @@ pub fn simulate(
                     }
                 }
                 for need in &needs {
-                    out.needs.push(referral_need::ActiveModel {
-                        referral_id: Set(id),
-                        need_code: Set((*need).into()),
+                    out.needs.push(referral_need::Model {
+                        referral_id: id,
+                        need_code: (*need).into(),
                     });
                 }
                 let mut t = Timeline {
@@ -322,24 +321,18 @@ pub fn simulate(
                 let (state, updated, version) = (t.state.unwrap_or(Received), t.last, t.count);
                 out.flows
                     .extend(flows::rows(id, g.id, &t.history.episodes()));
-                out.referrals.push(referral::ActiveModel {
-                    id: Set(id),
-                    reference: Set(format!(
-                        "{}{}-{}-{:06}",
-                        g.code,
-                        g.id,
-                        received.format("%y%m"),
-                        id
-                    )),
-                    gateway_id: Set(g.id),
-                    service_id: Set(service.map(|s| b.service_sims[s].id)),
-                    age_band: Set(AGE_BANDS[age_dist.sample(rng)].0.to_owned()),
-                    residence_ward_id: Set(b.wards[ward].id),
-                    preferred_language: Set(Some(language.to_owned())),
-                    state: Set(state.as_str().to_owned()),
-                    version: Set(version),
-                    received_at: Set(received),
-                    updated_at: Set(updated),
+                out.referrals.push(referral::Model {
+                    id,
+                    reference: format!("{}{}-{}-{:06}", g.code, g.id, received.format("%y%m"), id),
+                    gateway_id: g.id,
+                    service_id: service.map(|s| b.service_sims[s].id),
+                    age_band: AGE_BANDS[age_dist.sample(rng)].0.to_owned(),
+                    residence_ward_id: b.wards[ward].id,
+                    preferred_language: Some(language.to_owned()),
+                    state: state.as_str().to_owned(),
+                    version,
+                    received_at: received,
+                    updated_at: updated,
                 });
             }
         }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::entity::{area, gp_practice, pcn};
 use super::page::{self, Listing};
@@ -101,7 +101,12 @@ pub async fn practices_of_pcns(
 
 /// The area, which must be a ward; NOT_FOUND if absent, BAD_USER_INPUT if it
 /// is an area of another level.
-pub async fn require_ward<C: sea_orm::ConnectionTrait>(
+pub async fn require_ward(store: &Store, field: &str, id: i64) -> AppResult<area::Model> {
+    require_ward_in(&*store.lane().await?, field, id).await
+}
+
+/// `require_ward` on a connection or transaction: for writes elsewhere in `store`.
+pub(super) async fn require_ward_in<C: ConnectionTrait>(
     db: &C,
     field: &str,
     id: i64,
@@ -123,7 +128,13 @@ pub async fn require_ward<C: sea_orm::ConnectionTrait>(
     Ok(area)
 }
 
-pub async fn require_area<C: sea_orm::ConnectionTrait>(db: &C, id: i64) -> AppResult<area::Model> {
+/// The area of any level; NOT_FOUND if absent.
+pub async fn require_area(store: &Store, id: i64) -> AppResult<area::Model> {
+    require_area_in(&*store.lane().await?, id).await
+}
+
+/// `require_area` on a connection or transaction: for writes elsewhere in `store`.
+pub(super) async fn require_area_in<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<area::Model> {
     area::Entity::find_by_id(id)
         .one(db)
         .await?

@@ -2,9 +2,7 @@
 //! Whatever writes events rewrites the referral's flows with them.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::{referral_event, referral_flow};
 use crate::domain::codes::DeclineReason;
@@ -12,30 +10,26 @@ use crate::domain::metrics::flow::{Episode, Event, History};
 use crate::domain::referral::ReferralState;
 use crate::error::{AppError, AppResult};
 
-/// The flow rows of one referral's episodes.
-pub fn rows(
-    referral_id: i64,
-    gateway_id: i64,
-    episodes: &[Episode],
-) -> Vec<referral_flow::ActiveModel> {
+/// The flow rows of one referral's episodes, for the database to number.
+pub fn rows(referral_id: i64, gateway_id: i64, episodes: &[Episode]) -> Vec<referral_flow::Model> {
     let count = episodes.len() as i64;
     episodes
         .iter()
-        .map(|ep| referral_flow::ActiveModel {
-            id: NotSet,
-            referral_id: Set(referral_id),
-            service_id: Set(ep.service),
-            gateway_id: Set(gateway_id),
-            demand_on: Set(ep.demand_on),
-            waitlisted_on: Set(ep.waitlisted_on),
-            waitlist_end_on: Set(ep.waitlist_end_on),
-            accepted_on: Set(ep.accepted_on),
-            declined_on: Set(ep.declined_on),
-            decline_reason: Set(ep.decline_reason.map(|r| r.as_str().to_owned())),
-            started_on: Set(ep.started_on),
-            ended_on: Set(ep.ended_on),
-            wait_from_on: Set(ep.wait_from_on),
-            episodes: Set(count),
+        .map(|ep| referral_flow::Model {
+            id: super::NUMBERED_BY_THE_DATABASE,
+            referral_id,
+            service_id: ep.service,
+            gateway_id,
+            demand_on: ep.demand_on,
+            waitlisted_on: ep.waitlisted_on,
+            waitlist_end_on: ep.waitlist_end_on,
+            accepted_on: ep.accepted_on,
+            declined_on: ep.declined_on,
+            decline_reason: ep.decline_reason.map(|r| r.as_str().to_owned()),
+            started_on: ep.started_on,
+            ended_on: ep.ended_on,
+            wait_from_on: ep.wait_from_on,
+            episodes: count,
         })
         .collect()
 }
@@ -62,7 +56,9 @@ pub async fn rewrite<C: ConnectionTrait>(
         .await?;
     let rows = rows(referral_id, gateway_id, &history.episodes());
     if !rows.is_empty() {
-        referral_flow::Entity::insert_many(rows).exec(db).await?;
+        referral_flow::Entity::insert_many(rows.into_iter().map(super::numbered))
+            .exec(db)
+            .await?;
     }
     Ok(())
 }

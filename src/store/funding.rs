@@ -114,7 +114,7 @@ pub async fn record_contribution(
     let txn = store.db().begin().await?;
     super::organisations::require_organisation(&txn, "organisationId", new.organisation_id).await?;
     if let Some(svc) = new.service_id {
-        let service = super::services::require_service(&txn, svc).await?;
+        let service = super::services::require_service_in(&txn, svc).await?;
         if service.organisation_id != new.organisation_id {
             return Err(AppError::bad_input(
                 "serviceId",

@@ -15,13 +15,17 @@ use sea_orm::{
 
 use super::entity::{idempotency_key, referral, referral_event, referral_need};
 use super::{flows, Store};
+use crate::domain::codes::{AgeBand, Need, Role};
+use crate::domain::language::LanguageCode;
+use crate::domain::referral::{Decline, ReferralState};
+use crate::domain::text::PseudonymousRef;
 use crate::error::{AppError, AppResult};
 
 /// Who makes the change.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub key_id: i64,
-    pub role: String,
+    pub role: Role,
 }
 
 /// A caller's idempotency key for one request.
@@ -140,12 +144,12 @@ async fn replayed<T>(
 }
 
 pub struct NewReferral {
-    pub reference: String,
+    pub reference: PseudonymousRef,
     pub gateway_id: i64,
-    pub age_band: String,
+    pub age_band: AgeBand,
     pub residence_ward_id: i64,
-    pub preferred_language: Option<String>,
-    pub needs: Vec<String>,
+    pub preferred_language: Option<LanguageCode>,
+    pub needs: Vec<Need>,
     pub note: Option<String>,
 }
 
@@ -161,13 +165,13 @@ pub async fn create_referral(
     };
     let now = Utc::now();
     let model = referral::ActiveModel {
-        reference: Set(new.reference),
+        reference: Set(new.reference.as_str().to_owned()),
         gateway_id: Set(new.gateway_id),
         service_id: Set(None),
-        age_band: Set(new.age_band),
+        age_band: Set(new.age_band.as_str().to_owned()),
         residence_ward_id: Set(new.residence_ward_id),
-        preferred_language: Set(new.preferred_language),
-        state: Set("received".into()),
+        preferred_language: Set(new.preferred_language.map(|l| l.as_str().to_owned())),
+        state: Set(ReferralState::Received.as_str().to_owned()),
         version: Set(1),
         received_at: Set(now),
         updated_at: Set(now),
@@ -177,7 +181,7 @@ pub async fn create_referral(
     .await?;
     referral_need::Entity::insert_many(new.needs.iter().map(|n| referral_need::ActiveModel {
         referral_id: Set(model.id),
-        need_code: Set(n.clone()),
+        need_code: Set(n.as_str().to_owned()),
     }))
     .exec(&txn)
     .await?;
@@ -192,12 +196,11 @@ pub struct Move {
     pub referral_id: i64,
     /// The version the caller read; the move happens only if it is current.
     pub version: i32,
-    pub from: String,
-    pub to: String,
+    pub from: ReferralState,
+    pub to: ReferralState,
     /// The service the referral is with after the move.
     pub service_id: Option<i64>,
-    pub reason: Option<String>,
-    pub missing_capability: Option<(String, String)>,
+    pub decline: Option<Decline>,
     pub note: Option<String>,
 }
 
@@ -212,7 +215,7 @@ pub async fn move_referral(
         return replayed(store, actor, idem).await;
     };
     let updated = referral::Entity::update_many()
-        .col_expr(referral::Column::State, Expr::value(mv.to.clone()))
+        .col_expr(referral::Column::State, Expr::value(mv.to.as_str()))
         .col_expr(referral::Column::ServiceId, Expr::value(mv.service_id))
         .col_expr(
             referral::Column::Version,
@@ -230,8 +233,15 @@ pub async fn move_referral(
             mv.version
         )));
     };
-    let decline = mv.reason.map(|r| (r, mv.missing_capability));
-    let event = append(&txn, &model, Some(mv.from), actor, decline, mv.note).await?;
+    let event = append(
+        &txn,
+        &model,
+        Some(mv.from),
+        actor,
+        mv.decline.as_ref(),
+        mv.note,
+    )
+    .await?;
     flows::rewrite(&txn, model.id, model.gateway_id).await?;
     settle(&txn, claimed, model.id, event.id).await?;
     txn.commit().await?;
@@ -241,25 +251,25 @@ pub async fn move_referral(
 async fn append<C: ConnectionTrait>(
     db: &C,
     referral: &referral::Model,
-    from: Option<String>,
+    from: Option<ReferralState>,
     actor: &Actor,
-    decline: Option<(String, Option<(String, String)>)>,
+    decline: Option<&Decline>,
     note: Option<String>,
 ) -> AppResult<referral_event::Model> {
     let now = Utc::now();
-    let capability = decline.as_ref().and_then(|d| d.1.clone());
+    let capability = decline.and_then(|d| d.missing.as_ref());
     Ok(referral_event::ActiveModel {
         referral_id: Set(referral.id),
-        from_state: Set(from),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
         to_state: Set(referral.state.clone()),
         service_id: Set(referral.service_id),
         occurred_at: Set(now),
         occurred_on: Set(now.date_naive()),
-        actor_role: Set(Some(actor.role.clone())),
+        actor_role: Set(Some(actor.role.as_str().to_owned())),
         actor_key_id: Set(Some(actor.key_id)),
-        reason: Set(decline.map(|d| d.0)),
-        capability_kind: Set(capability.as_ref().map(|c| c.0.clone())),
-        capability_code: Set(capability.map(|c| c.1)),
+        reason: Set(decline.map(|d| d.reason.as_str().to_owned())),
+        capability_kind: Set(capability.map(|c| c.kind.as_str().to_owned())),
+        capability_code: Set(capability.map(|c| c.code.clone())),
         note: Set(note),
         ..Default::default()
     }

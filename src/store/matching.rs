@@ -6,6 +6,7 @@ use sea_orm::FromQueryResult;
 
 use super::sql::Sql;
 use super::Store;
+use crate::domain::codes::Need;
 use crate::domain::matching::Point;
 use crate::error::AppResult;
 
@@ -23,7 +24,7 @@ pub struct CandidateRow {
 /// (widen it by a ward's reach: the venue, not the centroid, is measured).
 pub async fn candidates(
     store: &Store,
-    needs: &[String],
+    needs: &[Need],
     lo: Point,
     hi: Point,
 ) -> AppResult<Vec<CandidateRow>> {
@@ -43,7 +44,8 @@ pub async fn candidates(
            AND EXISTS (SELECT 1 FROM service_need sn
                        WHERE sn.service_id = s.id AND sn.need_code IN "
     ));
-    sql.bind_list(needs).push(")");
+    let needs: Vec<&str> = needs.iter().map(|n| n.as_str()).collect();
+    sql.bind_list(&needs).push(")");
     Ok(CandidateRow::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
         .await?)

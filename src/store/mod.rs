@@ -2,8 +2,10 @@
 //! entity models and plain aggregates, and takes plain filters.
 
 pub mod areas;
+pub mod bench;
 pub mod connect;
 pub mod entity;
+pub mod error;
 pub mod explain;
 pub mod flows;
 pub mod funding;
@@ -16,6 +18,7 @@ pub mod metrics;
 pub mod organisations;
 pub mod page;
 pub mod referrals;
+pub mod seed_writer;
 pub mod services;
 pub mod sql;
 pub mod uncommissioned;
@@ -28,10 +31,30 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, IntoActiveModel, Iterable, ModelTrait, PrimaryKeyToColumn, TransactionTrait,
 };
 
 use crate::error::AppResult;
+
+/// The id in a row the database numbers as it is written: `numbered`
+/// leaves it out of the INSERT.
+pub const NUMBERED_BY_THE_DATABASE: i64 = 0;
+
+/// The active model of a row type.
+type Active<M> = <<M as ModelTrait>::Entity as EntityTrait>::ActiveModel;
+
+/// A row to insert with its primary key left to the database.
+fn numbered<M>(row: M) -> Active<M>
+where
+    M: ModelTrait + IntoActiveModel<Active<M>>,
+{
+    let mut active = row.into_active_model();
+    for key in <M::Entity as EntityTrait>::PrimaryKey::iter() {
+        active.not_set(key.into_column());
+    }
+    active
+}
 
 /// The database, and a count of the statements sent to it (exported on
 /// `/metrics`; tests use it to prove that a query is not N+1).

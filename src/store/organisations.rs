@@ -61,7 +61,7 @@ pub async fn create_organisation(
 ) -> AppResult<organisation::Model> {
     let txn = store.db().begin().await?;
     if let Some(ward) = new.ward_id {
-        super::areas::require_ward(&txn, "wardId", ward).await?;
+        super::areas::require_ward_in(&txn, "wardId", ward).await?;
     }
     let model = organisation::ActiveModel {
         name: Set(new.name),
@@ -134,7 +134,7 @@ pub async fn create_location(store: &Store, new: NewLocation) -> AppResult<locat
     if let Some(org) = new.organisation_id {
         require_organisation(&txn, "organisationId", org).await?;
     }
-    super::areas::require_ward(&txn, "wardId", new.ward_id).await?;
+    super::areas::require_ward_in(&txn, "wardId", new.ward_id).await?;
     let model = location::ActiveModel {
         organisation_id: Set(new.organisation_id),
         name: Set(new.name),

@@ -207,7 +207,16 @@ pub async fn status_history(
     Ok(out)
 }
 
-pub async fn require_service<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<service::Model> {
+/// The service; NOT_FOUND if absent.
+pub async fn require_service(store: &Store, id: i64) -> AppResult<service::Model> {
+    require_service_in(&*store.lane().await?, id).await
+}
+
+/// `require_service` on a connection or transaction: for writes elsewhere in `store`.
+pub(super) async fn require_service_in<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> AppResult<service::Model> {
     service::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -278,7 +287,7 @@ pub async fn update_service(
     changes: ServiceChanges,
 ) -> AppResult<service::Model> {
     let txn = store.db().begin().await?;
-    let current = require_service(&txn, id).await?;
+    let current = require_service_in(&txn, id).await?;
     let mut active: service::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
         active.name = Set(name);
@@ -356,7 +365,7 @@ pub async fn record_capacity(
     new: NewCapacity,
 ) -> AppResult<capacity_version::Model> {
     let txn = store.db().begin().await?;
-    require_service(&txn, new.service_id).await?;
+    require_service_in(&txn, new.service_id).await?;
     let model = capacity_version::ActiveModel {
         service_id: Set(new.service_id),
         valid_from: Set(new.valid_from),
@@ -384,7 +393,7 @@ pub struct NewStatus {
 /// Appends a status report, confirmed now.
 pub async fn record_status(store: &Store, new: NewStatus) -> AppResult<service_status::Model> {
     let txn = store.db().begin().await?;
-    require_service(&txn, new.service_id).await?;
+    require_service_in(&txn, new.service_id).await?;
     let model = service_status::ActiveModel {
         service_id: Set(new.service_id),
         status: Set(new.status),

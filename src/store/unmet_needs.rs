@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::FromQueryResult;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
@@ -11,6 +11,8 @@ use sea_orm::{
 use super::entity::{unmet_need, unmet_need_report};
 use super::page::Listing;
 use super::Store;
+use crate::domain::capability::Capability;
+use crate::domain::codes::{Need, NoFitReason, UnmetNeedStatus};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Default, Clone)]
@@ -43,15 +45,45 @@ impl Listing for unmet_need::Entity {
 }
 
 pub struct UnmetNeedFields {
-    pub need_code: String,
-    pub capability: Option<(String, String)>,
+    pub need: Need,
+    /// The capability that is missing, if the need is for one.
+    pub capability: Option<Capability>,
     pub evidence: String,
     pub likelihood: i32,
     pub impact: i32,
     pub action: Option<String>,
     pub owner: Option<String>,
     pub review_date: Option<NaiveDate>,
-    pub status: String,
+    pub status: UnmetNeedStatus,
+}
+
+fn new_entry(
+    area_id: i64,
+    f: UnmetNeedFields,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> unmet_need::ActiveModel {
+    let (kind, code) = f
+        .capability
+        .map(|c| (c.kind.as_str().to_owned(), c.code))
+        .unzip();
+    unmet_need::ActiveModel {
+        area_id: Set(area_id),
+        need_code: Set(f.need.as_str().to_owned()),
+        capability_kind: Set(kind),
+        capability_code: Set(code),
+        evidence: Set(f.evidence),
+        likelihood: Set(f.likelihood),
+        impact: Set(f.impact),
+        action: Set(f.action),
+        owner: Set(f.owner),
+        review_date: Set(f.review_date),
+        status: Set(f.status.as_str().to_owned()),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 pub async fn create_unmet_need(
@@ -61,28 +93,11 @@ pub async fn create_unmet_need(
     created_by: Option<i64>,
 ) -> AppResult<unmet_need::Model> {
     let txn = store.db().begin().await?;
-    super::areas::require_area(&txn, area_id).await?;
+    super::areas::require_area_in(&txn, area_id).await?;
     let now = Utc::now();
-    let (kind, code) = fields.capability.unzip();
-    let model = unmet_need::ActiveModel {
-        area_id: Set(area_id),
-        need_code: Set(fields.need_code),
-        capability_kind: Set(kind),
-        capability_code: Set(code),
-        evidence: Set(fields.evidence),
-        likelihood: Set(fields.likelihood),
-        impact: Set(fields.impact),
-        action: Set(fields.action),
-        owner: Set(fields.owner),
-        review_date: Set(fields.review_date),
-        status: Set(fields.status),
-        created_by: Set(created_by),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let model = new_entry(area_id, fields, created_by, now)
+        .insert(&txn)
+        .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -182,10 +197,7 @@ pub async fn evidence(
 
 /// A link worker's report that nothing fits, for one need.
 pub struct NoFitReport {
-    pub need_code: String,
-    /// The capability that was lacking, for a report of that kind.
-    pub capability: Option<(String, String)>,
-    pub reason: String,
+    pub reason: NoFitReason,
     pub note: Option<String>,
     pub gateway_id: Option<i64>,
     pub recorded_by: Option<i64>,
@@ -200,20 +212,20 @@ pub async fn matching_entry(
     store: &Store,
     ward: &super::entity::area::Model,
     la: Option<&super::entity::area::Model>,
-    need: &str,
-    capability: Option<&(String, String)>,
+    need: Need,
+    capability: Option<&Capability>,
 ) -> AppResult<Option<unmet_need::Model>> {
     let mut areas = vec![ward.id];
     areas.extend(la.map(|l| l.id));
     areas.extend(la.and_then(|l| l.parent_id));
     let mut s = unmet_need::Entity::find()
         .filter(unmet_need::Column::Status.is_in(["open", "mitigating"]))
-        .filter(unmet_need::Column::NeedCode.eq(need))
+        .filter(unmet_need::Column::NeedCode.eq(need.as_str()))
         .filter(unmet_need::Column::AreaId.is_in(areas.clone()));
     s = match capability {
-        Some((k, c)) => s
-            .filter(unmet_need::Column::CapabilityKind.eq(k.clone()))
-            .filter(unmet_need::Column::CapabilityCode.eq(c.clone())),
+        Some(c) => s
+            .filter(unmet_need::Column::CapabilityKind.eq(c.kind.as_str()))
+            .filter(unmet_need::Column::CapabilityCode.eq(c.code.clone())),
         None => s.filter(unmet_need::Column::CapabilityKind.is_null()),
     };
     let mut found = s.all(&*store.lane().await?).await?;
@@ -236,34 +248,16 @@ pub async fn record_no_fit(
         let entry = match entry {
             Some(e) => e,
             None => {
-                let f = r.new_entry;
-                let (kind, code) = f.capability.unzip();
-                unmet_need::ActiveModel {
-                    area_id: Set(new_area_id),
-                    need_code: Set(f.need_code),
-                    capability_kind: Set(kind),
-                    capability_code: Set(code),
-                    evidence: Set(f.evidence),
-                    likelihood: Set(f.likelihood),
-                    impact: Set(f.impact),
-                    action: Set(f.action),
-                    owner: Set(f.owner),
-                    review_date: Set(f.review_date),
-                    status: Set(f.status),
-                    created_by: Set(r.recorded_by),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?
+                new_entry(new_area_id, r.new_entry, r.recorded_by, now)
+                    .insert(&txn)
+                    .await?
             }
         };
         unmet_need_report::ActiveModel {
             unmet_need_id: Set(entry.id),
             ward_id: Set(ward_id),
             gateway_id: Set(r.gateway_id),
-            reason: Set(r.reason),
+            reason: Set(r.reason.as_str().to_owned()),
             note: Set(r.note),
             recorded_by: Set(r.recorded_by),
             recorded_at: Set(now),

@@ -69,12 +69,11 @@ impl RegisterMutations {
         input: CreateUnmetNeedInput,
     ) -> Result<UnmetNeed> {
         let p = ctx.require(EDITORS, "adding to the unmet-needs register")?;
-        let need: codes::Need = input.need.into();
         let fields = UnmetNeedFields {
-            need_code: need.as_str().to_owned(),
+            need: input.need.into(),
             capability: input
                 .missing_capability
-                .map(|c| c.parse("missingCapability.code"))
+                .map(|c| c.capability("missingCapability.code"))
                 .transpose()?,
             evidence: text::required("evidence", &input.evidence, Text::Evidence)?,
             likelihood: rating("likelihood", input.likelihood)?,
@@ -82,7 +81,7 @@ impl RegisterMutations {
             action: text::optional("action", input.action.as_deref(), Text::Action)?,
             owner: text::optional("owner", input.owner.as_deref(), Text::Owner)?,
             review_date: input.review_date.map(|d| d.day("reviewDate")).transpose()?,
-            status: codes::UnmetNeedStatus::Open.as_str().to_owned(),
+            status: codes::UnmetNeedStatus::Open,
         };
         let area_id = decode_as("areaId", "Area", &input.area_id)?;
         let key = Some(p.key_id);

@@ -98,7 +98,7 @@ fn unit_cost(p: Pence) -> Result<i64, AppError> {
 /// The service, if the caller may manage the organisation that runs it.
 async fn managed_service(ctx: &Context<'_>, field: &str, id: &ID) -> Result<i64, AppError> {
     let service_id = decode_as(field, "Service", id)?;
-    let service = store::require_service(&*ctx.store().lane().await?, service_id).await?;
+    let service = store::require_service(ctx.store(), service_id).await?;
     ctx.require_manager_of(service.organisation_id)?;
     Ok(service_id)
 }

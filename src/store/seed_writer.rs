@@ -1,31 +1,41 @@
-//! Writes generated rows in multi-row INSERTs, table by table in foreign-key
-//! order, counting rows and showing progress place by place; on PostgreSQL,
-//! moves each id sequence past the ids the seed chose.
+//! Writes the seed's generated rows in multi-row INSERTs, table by table in
+//! foreign-key order, in one transaction, counting rows and showing
+//! progress place by place; on PostgreSQL, moves each id sequence past the
+//! ids the seed chose.
 
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Iterable,
-    Statement,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, Statement, TransactionTrait,
 };
 
+use super::entity::organisation;
+use super::{numbered, Active, Store};
 use crate::error::AppResult;
 
 /// SQLite accepts at most 32,766 bound values in one statement.
 const MAX_BOUND_VALUES: usize = 30_000;
 const MAX_ROWS_PER_STATEMENT: usize = 1_000;
 
-pub struct Writer<'a> {
-    txn: &'a DatabaseTransaction,
+/// Whether the database holds no organisations yet.
+pub async fn is_empty(store: &Store) -> AppResult<bool> {
+    Ok(organisation::Entity::find().count(store.db()).await? == 0)
+}
+
+pub struct Writer {
+    txn: DatabaseTransaction,
     progress: ProgressBar,
     rows: u64,
     started: Instant,
 }
 
-impl<'a> Writer<'a> {
-    /// A writer whose progress counts `places` (local authorities).
-    pub fn new(txn: &'a DatabaseTransaction, places: u64, show: bool) -> Self {
+impl Writer {
+    /// Starts the seed's transaction, with progress that counts `places`
+    /// (local authorities).
+    pub async fn begin(store: &Store, places: u64, show: bool) -> AppResult<Self> {
+        let txn = store.db().begin().await?;
         let progress = if show {
             ProgressBar::new(places)
         } else {
@@ -38,22 +48,48 @@ impl<'a> Writer<'a> {
             .expect("a valid progress template")
             .progress_chars("=> "),
         );
-        Self {
+        Ok(Self {
             txn,
             progress,
             rows: 0,
             started: Instant::now(),
-        }
+        })
     }
 
     pub fn rows(&self) -> u64 {
         self.rows
     }
 
-    pub async fn insert<A>(&mut self, rows: Vec<A>) -> AppResult<()>
+    /// Writes rows with the ids the seed gave them.
+    pub async fn insert<M>(&mut self, rows: Vec<M>) -> AppResult<()>
+    where
+        M: ModelTrait + IntoActiveModel<Active<M>>,
+        M::Entity: EntityTrait<Model = M>,
+        Active<M>: Send,
+    {
+        self.write(
+            rows.into_iter()
+                .map(IntoActiveModel::into_active_model)
+                .collect(),
+        )
+        .await
+    }
+
+    /// Writes rows the database numbers: their ids
+    /// (`NUMBERED_BY_THE_DATABASE`) are left out of the INSERT.
+    pub async fn insert_numbered<M>(&mut self, rows: Vec<M>) -> AppResult<()>
+    where
+        M: ModelTrait + IntoActiveModel<Active<M>>,
+        M::Entity: EntityTrait<Model = M>,
+        Active<M>: Send,
+    {
+        self.write(rows.into_iter().map(numbered).collect()).await
+    }
+
+    async fn write<A>(&mut self, rows: Vec<A>) -> AppResult<()>
     where
         A: ActiveModelTrait + Send,
-        <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
         let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
         let chunk = (MAX_BOUND_VALUES / columns).clamp(1, MAX_ROWS_PER_STATEMENT);
@@ -62,7 +98,7 @@ impl<'a> Writer<'a> {
             let batch: Vec<A> = rows.by_ref().take(chunk).collect();
             let n = batch.len() as u64;
             <A::Entity as EntityTrait>::insert_many(batch)
-                .exec_without_returning(self.txn)
+                .exec_without_returning(&self.txn)
                 .await?;
             self.rows += n;
         }
@@ -95,7 +131,10 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    pub fn finish(&self) {
+    /// Commits everything written; returns the rows written.
+    pub async fn commit(self) -> AppResult<u64> {
         self.progress.finish_and_clear();
+        self.txn.commit().await?;
+        Ok(self.rows)
     }
 }
