@@ -15,6 +15,7 @@ mod m20261123_000008_create_unmet_needs;
 mod m20261123_000009_create_referral_flows;
 mod m20261123_000010_add_referral_flow_episodes;
 mod m20261123_000011_create_referral_writes;
+mod m20261130_000012_widen_no_fit_reasons;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_create_referral_flows::Migration),
             Box::new(m20261123_000010_add_referral_flow_episodes::Migration),
             Box::new(m20261123_000011_create_referral_writes::Migration),
+            Box::new(m20261130_000012_widen_no_fit_reasons::Migration),
         ]
     }
 }

@@ -304,6 +304,19 @@ async fn a_service_for_older_people_does_not_fit_a_younger_person() {
     let younger = find(&app, search(&b, json!({ "ageBand": "FROM_25_TO_34" }))).await;
     assert_eq!(names(&younger), Vec::<String>::new());
     assert_eq!(younger["nothingFits"]["reason"], "NOT_FOR_THEIR_AGE");
+
+    // That search, recorded, is evidence on the register like any other.
+    let input = search(&b, json!({ "ageBand": "FROM_25_TO_34" }))["input"].clone();
+    let recorded = app
+        .gql(
+            &app.keys.link_worker,
+            RECORD_NO_FIT,
+            json!({ "input": { "search": input } }),
+        )
+        .await;
+    let recorded = &data(&recorded)["recordNoFit"];
+    assert_eq!(recorded["reason"], "NOT_FOR_THEIR_AGE");
+    assert_eq!(recorded["entries"][0]["searchReports"], 1);
 }
 
 #[tokio::test]
