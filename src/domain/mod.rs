@@ -16,6 +16,7 @@ pub mod period;
 pub mod pii;
 pub mod referral;
 pub mod register;
+pub mod scenario;
 pub mod status;
 pub mod text;
 
