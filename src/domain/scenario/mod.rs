@@ -1,9 +1,12 @@
 //! "What if we add this gateway?": the scenario model, pure. A scenario
 //! looks `horizon` weeks ahead; each change follows a `Schedule` (a start
-//! week, a ramp-up, an optional end); each service's waiting list is
-//! projected week by week as a stock (`projection`).
+//! week, a ramp-up, an optional end); each stream of extra referrals is
+//! shared among the services that can receive it (`routing`); each
+//! service's waiting list is projected week by week as a stock
+//! (`projection`).
 
 pub mod projection;
+pub mod routing;
 pub mod schedule;
 
 use super::Invalid;
