@@ -89,7 +89,7 @@ fn refuse(media: Media, status: StatusCode, err: &AppError) -> Response {
     out
 }
 
-/// A failure the request caused: 400, naming what is wrong.
+/// A failure the request itself caused (BAD_USER_INPUT), with `status`.
 fn bad_request(media: Media, status: StatusCode, message: String) -> Response {
     refuse(
         media,
