@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::stats::{self, Stats};
+use super::Served;
 use crate::config::{PerRole, ServerSettings};
 use crate::domain::codes::Role;
 use crate::domain::metrics::Window;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids;
-use crate::startup::App;
 use crate::store::{keys, Store};
 
 /// The fan-out: areas, children and parents nested to the default depth.
@@ -108,37 +108,24 @@ pub async fn run(store: &Store, window: Window, authority: i64) -> AppResult<Exp
 }
 
 struct Server {
+    served: Served,
     url: String,
     client: reqwest::Client,
     attacker: String,
     victim: String,
     store: Store,
-    stop: tokio::sync::oneshot::Sender<()>,
-    running: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
     async fn start(store: &Store, settings: ServerSettings) -> AppResult<Self> {
-        let settings = ServerSettings {
-            bind: "127.0.0.1:0".parse().expect("a valid address"),
-            ..settings
-        };
-        let app = App::build(store.clone(), settings)
-            .await
-            .map_err(|e| AppError::Internal(format!("cannot start the server: {e}")))?;
-        let url = format!("http://127.0.0.1:{}/graphql", app.port());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let running = tokio::spawn(app.run_until_stopped(async move {
-            let _ = stopped.await;
-        }));
+        let served = Served::start(store, settings).await?;
         Ok(Self {
-            url,
+            url: served.url.clone(),
+            served,
             client: reqwest::Client::new(),
             attacker: keys::issue(store, Role::Commissioner, "bench", None, None).await?,
             victim: keys::issue(store, Role::Commissioner, "bench", None, None).await?,
             store: store.clone(),
-            stop,
-            running,
         })
     }
 
@@ -246,8 +233,7 @@ impl Server {
 
     async fn stop(self) -> AppResult<()> {
         keys::revoke_named(&self.store, "bench").await?;
-        let _ = self.stop.send(());
-        let _ = self.running.await;
+        self.served.stop().await;
         Ok(())
     }
 }

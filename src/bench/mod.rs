@@ -103,21 +103,14 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
 
     // The dashboards are timed, not bounded: the limits are for callers.
     let settings = ServerSettings {
-        bind: "127.0.0.1:0".parse().expect("a valid address"),
         max_complexity: 1_000_000,
         requests_per_minute: crate::config::PerRole::all(u32::MAX),
         concurrent_requests_per_key: crate::config::PerRole::all(1_000),
         request_timeout: Duration::from_secs(120),
         ..ServerSettings::default()
     };
-    let app = App::build(store.clone(), settings)
-        .await
-        .map_err(|e| AppError::Internal(format!("cannot start the server: {e}")))?;
-    let url = format!("http://127.0.0.1:{}/graphql", app.port());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let server = Served::start(&store, settings).await?;
+    let url = server.url.clone();
     let key = keys::issue(&store, Role::Admin, "bench", None, None).await?;
     let client = reqwest::Client::new();
 
@@ -157,8 +150,7 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         None
     };
     keys::revoke_named(&store, "bench").await?;
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
     Ok(Report {
         backend: format!("{:?}", store.backend()),
         seeded,
@@ -168,6 +160,38 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         exposure: None,
         peak_rss_mb: stats::peak_rss_mb(),
     })
+}
+
+/// The real application on a free port of this machine, until stopped.
+struct Served {
+    /// Its `/graphql` endpoint.
+    url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    async fn start(store: &Store, settings: ServerSettings) -> AppResult<Self> {
+        let settings = ServerSettings {
+            bind: "127.0.0.1:0".parse().expect("a valid address"),
+            ..settings
+        };
+        let app = App::build(store.clone(), settings)
+            .await
+            .map_err(|e| AppError::Internal(format!("cannot start the server: {e}")))?;
+        let url = format!("http://127.0.0.1:{}/graphql", app.port());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Ok(Self { url, stop, running })
+    }
+
+    /// Stops it, letting requests in flight finish.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.running.await;
+    }
 }
 
 async fn time_case(

@@ -94,27 +94,26 @@ impl Collector for Database {
             statements.metric_type(),
         )?)?;
         let pool = self.0.pool_use();
-        let open = ConstGauge::new(i64::from(pool.open));
-        open.encode(encoder.encode_descriptor(
-            "headroom_db_pool_connections",
-            "Database connections open in the pool",
-            None,
-            open.metric_type(),
-        )?)?;
-        let busy = ConstGauge::new(i64::from(pool.open) - pool.idle as i64);
-        busy.encode(encoder.encode_descriptor(
-            "headroom_db_pool_connections_in_use",
-            "Database connections in use by a request",
-            None,
-            busy.metric_type(),
-        )?)?;
-        let max = ConstGauge::new(i64::from(pool.max));
-        max.encode(encoder.encode_descriptor(
-            "headroom_db_pool_connections_max",
-            "The pool's size limit",
-            None,
-            max.metric_type(),
-        )?)?;
+        for (name, help, value) in [
+            (
+                "headroom_db_pool_connections",
+                "Database connections open in the pool",
+                i64::from(pool.open),
+            ),
+            (
+                "headroom_db_pool_connections_in_use",
+                "Database connections in use by a request",
+                i64::from(pool.open) - pool.idle as i64,
+            ),
+            (
+                "headroom_db_pool_connections_max",
+                "The pool's size limit",
+                i64::from(pool.max),
+            ),
+        ] {
+            let gauge = ConstGauge::new(value);
+            gauge.encode(encoder.encode_descriptor(name, help, None, gauge.metric_type())?)?;
+        }
         Ok(())
     }
 }
