@@ -4,7 +4,19 @@
 use super::bounds::{self, Money};
 use super::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Pence(i64);
 
 impl Pence {
@@ -13,6 +25,12 @@ impl Pence {
     /// ceiling.
     pub fn parse(field: &str, kind: Money, pence: i64) -> Result<Self, Invalid> {
         bounds::money(field, kind, pence).map(Self)
+    }
+
+    /// An amount from the code itself (a computed total, a published
+    /// default); a caller's amount goes through `parse`.
+    pub const fn from_pence(pence: i64) -> Self {
+        Self(pence)
     }
 
     pub const fn get(self) -> i64 {

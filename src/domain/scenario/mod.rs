@@ -5,9 +5,15 @@
 //! service's waiting list is projected week by week as a stock
 //! (`projection`).
 
+pub mod change;
+pub mod demand;
+pub mod engine;
+pub mod funding;
 pub mod projection;
 pub mod routing;
 pub mod schedule;
+pub mod template;
+pub mod uncertainty;
 
 use super::Invalid;
 
@@ -17,7 +23,7 @@ pub const MAX_HORIZON_WEEKS: u32 = 104;
 pub const DEFAULT_HORIZON_WEEKS: u32 = 52;
 
 /// How many weeks a scenario looks ahead: 1 to 104.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Horizon(u32);
 
 impl Horizon {

@@ -50,38 +50,96 @@ pub struct Projection {
 
 /// Projects `model` over one week per item of `arrivals`.
 pub fn project(model: &ServiceModel, arrivals: &[f64]) -> Projection {
-    let rate = model.service_rate.max(0.0);
-    let dropout_rate = model.dropout_rate.clamp(0.0, 1.0);
-    let mut waiting = model.waiting_at_start.max(0.0);
-    let mut weeks = Vec::with_capacity(arrivals.len());
-    for &arrived in arrivals {
+    project_with_rates(model, arrivals, |_| model.service_rate)
+}
+
+/// Projects `model` with the service rate of each week given by `rate`
+/// (a change of capacity part way through).
+pub fn project_with_rates(
+    model: &ServiceModel,
+    arrivals: &[f64],
+    rate: impl Fn(usize) -> f64,
+) -> Projection {
+    let mut stock = Stock::new(model);
+    Projection::of(
+        arrivals
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| stock.step(a, rate(i)))
+            .collect(),
+    )
+}
+
+impl Projection {
+    /// The summary of projected `weeks`.
+    pub fn of(weeks: Vec<Week>) -> Self {
+        Projection {
+            first_week_over: weeks.iter().position(|w| w.over_capacity),
+            weeks_over: weeks.iter().filter(|w| w.over_capacity).count(),
+            peak_waiting: weeks.iter().map(|w| w.waiting).fold(0.0, f64::max),
+            weeks,
+        }
+    }
+
+    /// The longest projected wait, in days; None when some week's wait has
+    /// no end.
+    pub fn peak_wait_days(&self) -> Option<f64> {
+        self.weeks
+            .iter()
+            .try_fold(0.0_f64, |peak, w| w.wait_days.map(|d| peak.max(d)))
+    }
+}
+
+/// The waiting list carried from week to week.
+#[derive(Debug, Clone, Copy)]
+pub struct Stock {
+    waiting: f64,
+    dropout_rate: f64,
+}
+
+impl Stock {
+    pub fn new(model: &ServiceModel) -> Self {
+        Self {
+            waiting: model.waiting_at_start.max(0.0),
+            dropout_rate: model.dropout_rate.clamp(0.0, 1.0),
+        }
+    }
+
+    /// Waiting now.
+    pub fn waiting(&self) -> f64 {
+        self.waiting
+    }
+
+    /// One week: `arrived` people reach a service that can start `rate`.
+    pub fn step(&mut self, arrived: f64, rate: f64) -> Week {
+        let rate = rate.max(0.0);
         let arrived = arrived.max(0.0);
-        let dropouts = waiting * dropout_rate;
-        let ready = waiting - dropouts + arrived;
+        let dropouts = self.waiting * self.dropout_rate;
+        let ready = self.waiting - dropouts + arrived;
         let starts = ready.min(rate);
-        waiting = ready - starts;
-        let over_capacity = arrived > rate;
-        weeks.push(Week {
+        self.waiting = ready - starts;
+        let waiting = self.waiting;
+        Week {
             arrivals: arrived,
             starts,
             dropouts,
             waiting,
             utilisation: (rate > 0.0).then(|| arrived / rate),
-            over_capacity,
-            wait_days: if waiting <= 0.0 {
-                Some(0.0)
-            } else if starts > 0.0 {
-                Some(waiting / starts * 7.0)
-            } else {
-                None
-            },
-        });
+            over_capacity: arrived > rate,
+            wait_days: wait_days(waiting, starts),
+        }
     }
-    Projection {
-        first_week_over: weeks.iter().position(|w| w.over_capacity),
-        weeks_over: weeks.iter().filter(|w| w.over_capacity).count(),
-        peak_waiting: weeks.iter().map(|w| w.waiting).fold(0.0, f64::max),
-        weeks,
+}
+
+/// Little's law: those waiting ÷ those started a week, in days; 0 with
+/// nobody waiting, None when people wait and nobody starts.
+pub fn wait_days(waiting: f64, starts: f64) -> Option<f64> {
+    if waiting <= 0.0 {
+        Some(0.0)
+    } else if starts > 0.0 {
+        Some(waiting / starts * 7.0)
+    } else {
+        None
     }
 }
 

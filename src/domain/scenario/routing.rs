@@ -23,6 +23,9 @@ use crate::domain::matching::{assess, Candidate, Wants};
 pub struct Destination {
     pub candidate: Candidate,
     pub capacity: f64,
+    /// A service the scenario adds: it has no history, so where a stream
+    /// follows history it takes the share of the capacity it adds.
+    pub is_new: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,27 +128,44 @@ pub fn route(
 
     let seen: Vec<(i64, f64)> = open
         .iter()
+        .filter(|d| !d.is_new)
         .map(|d| {
             let id = d.candidate.service_id;
             (id, history.get(&id).copied().unwrap_or(0.0).max(0.0))
         })
         .collect();
-    let (basis, weights) = if seen.iter().map(|(_, w)| w).sum::<f64>() >= rules.min_history {
-        (Basis::History, seen)
-    } else {
-        let huff = open
+    if seen.iter().map(|(_, w)| w).sum::<f64>() >= rules.min_history {
+        let capacity = |d: &&Destination| d.capacity.max(0.0);
+        let all: f64 = open.iter().map(capacity).sum();
+        let new: Vec<(i64, f64)> = open
             .iter()
+            .filter(|d| d.is_new)
             .map(|d| {
-                let distance = d.candidate.distance_km.max(MIN_DISTANCE_KM);
                 (
                     d.candidate.service_id,
-                    d.capacity.max(0.0) / distance.powf(rules.decay),
+                    if all > 0.0 { capacity(d) / all } else { 0.0 },
                 )
             })
             .collect();
-        (Basis::CapacityAndDistance, huff)
-    };
-    Routed::Shares(basis, normalise(weights))
+        let to_new: f64 = new.iter().map(|(_, s)| s).sum();
+        let mut shares: Vec<(i64, f64)> = normalise(seen)
+            .into_iter()
+            .map(|(id, s)| (id, s * (1.0 - to_new)))
+            .collect();
+        shares.extend(new);
+        return Routed::Shares(Basis::History, normalise(shares));
+    }
+    let huff = open
+        .iter()
+        .map(|d| {
+            let distance = d.candidate.distance_km.max(MIN_DISTANCE_KM);
+            (
+                d.candidate.service_id,
+                d.capacity.max(0.0) / distance.powf(rules.decay),
+            )
+        })
+        .collect();
+    Routed::Shares(Basis::CapacityAndDistance, normalise(huff))
 }
 
 /// Weights as shares summing to 1, largest first (then by id); equal
@@ -200,6 +220,7 @@ mod tests {
                 utilisation: None,
             },
             capacity,
+            is_new: false,
         }
     }
 

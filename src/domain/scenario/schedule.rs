@@ -6,7 +6,7 @@
 use super::Horizon;
 use crate::domain::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Schedule {
     start: u32,
     ramp: u32,

@@ -1,0 +1,543 @@
+//! A run of the model: every service's baseline projected as it is
+//! ("before") and with the scenario's changes ("after"), week by week; the
+//! extra streams routed to services as their shares say, or reported as
+//! unabsorbed; bands from seeded replications for every service the
+//! changes touch; and what each would need to stay healthy.
+//!
+//! All services step through the weeks together, so that with spill-over
+//! a service whose projected wait has passed the limit passes that week's
+//! new arrivals on to the next service of the stream with a shorter wait.
+//! Spill-over is decided on the mean projection; the replications draw
+//! around the arrivals it gives.
+
+use std::collections::HashMap;
+
+use super::demand::Stream;
+use super::funding::{self, Goal, Needed};
+use super::projection::{Projection, ServiceModel, Stock, Week};
+use super::routing::{Routed, Unabsorbed};
+use super::schedule::Schedule;
+use super::uncertainty::{self, Bands};
+use crate::domain::codes::Need;
+use crate::domain::money::Pence;
+
+/// A service as the baseline shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceInput {
+    pub id: i64,
+    /// `D`, per week, over the baseline.
+    pub baseline_arrivals: f64,
+    /// Its service rate, drop-out rate and waiting list now.
+    pub model: ServiceModel,
+    pub unit_cost: Option<Pence>,
+    /// For a service the scenario adds: the change that opens it (its
+    /// service rate then grows with that change's schedule).
+    pub opened_by: Option<usize>,
+}
+
+/// Places a week added to (or, negative, taken from) a service by a change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateChange {
+    pub service_id: i64,
+    pub change: usize,
+    pub per_week: f64,
+}
+
+/// Baseline arrivals a week taken from a service by a change (a gateway
+/// reduced or ended).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cut {
+    pub service_id: i64,
+    pub change: usize,
+    pub per_week: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub weeks: u32,
+    /// Each change's schedule, by change index.
+    pub schedules: Vec<Schedule>,
+    /// Every service in the run, by id.
+    pub services: Vec<ServiceInput>,
+    pub rate_changes: Vec<RateChange>,
+    pub cuts: Vec<Cut>,
+    pub streams: Vec<(Stream, Routed)>,
+    pub spill_over_wait_days: Option<f64>,
+    pub replications: u32,
+    pub seed: u64,
+    pub goal: Goal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceOutcome {
+    pub id: i64,
+    pub before: Projection,
+    pub after: Projection,
+    pub rates_before: Vec<f64>,
+    pub rates_after: Vec<f64>,
+    /// Bands of the after projection; None for a service the changes
+    /// leave as it was (its future is the baseline's).
+    pub bands: Option<Bands>,
+    pub needed_before: Needed,
+    pub needed_after: Needed,
+}
+
+impl ServiceOutcome {
+    pub fn changed(&self) -> bool {
+        self.bands.is_some()
+    }
+}
+
+/// Demand no service can absorb, by where it comes from and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnabsorbedFlow {
+    pub ward_id: i64,
+    pub need: Need,
+    pub why: Unabsorbed,
+    pub per_week: Vec<f64>,
+}
+
+/// The run's accounts, week by week: added = routed + unabsorbed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ledger {
+    pub added: Vec<f64>,
+    pub routed: Vec<f64>,
+    pub unabsorbed: Vec<f64>,
+    /// Baseline arrivals taken away by gateways reduced or ended.
+    pub removed: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub services: Vec<ServiceOutcome>,
+    pub unabsorbed: Vec<UnabsorbedFlow>,
+    pub ledger: Ledger,
+}
+
+/// Runs `plan`.
+pub fn run(plan: &Plan) -> Outcome {
+    let weeks = plan.weeks as usize;
+    let factor = |change: usize, w: usize| {
+        plan.schedules
+            .get(change)
+            .map_or(0.0, |s| s.factor(w as u32))
+    };
+    let index: HashMap<i64, usize> = plan
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    let n = plan.services.len();
+
+    let rates_before: Vec<f64> = plan
+        .services
+        .iter()
+        .map(|s| {
+            if s.opened_by.is_some() {
+                0.0
+            } else {
+                s.model.service_rate.max(0.0)
+            }
+        })
+        .collect();
+    let mut rates_after: Vec<Vec<f64>> = plan
+        .services
+        .iter()
+        .map(|s| {
+            (0..weeks)
+                .map(|w| match s.opened_by {
+                    Some(c) => s.model.service_rate * factor(c, w),
+                    None => s.model.service_rate,
+                })
+                .collect()
+        })
+        .collect();
+    for rc in &plan.rate_changes {
+        if let Some(&i) = index.get(&rc.service_id) {
+            for (w, rate) in rates_after[i].iter_mut().enumerate() {
+                *rate += rc.per_week * factor(rc.change, w);
+            }
+        }
+    }
+    for rates in &mut rates_after {
+        for r in rates.iter_mut() {
+            *r = r.max(0.0);
+        }
+    }
+
+    let mut ledger = Ledger {
+        added: vec![0.0; weeks],
+        routed: vec![0.0; weeks],
+        unabsorbed: vec![0.0; weeks],
+        removed: vec![0.0; weeks],
+    };
+    let mut arrivals_after: Vec<Vec<f64>> = plan
+        .services
+        .iter()
+        .map(|s| vec![s.baseline_arrivals.max(0.0); weeks])
+        .collect();
+    for cut in &plan.cuts {
+        if let Some(&i) = index.get(&cut.service_id) {
+            for (w, a) in arrivals_after[i].iter_mut().enumerate() {
+                let taken = (cut.per_week * factor(cut.change, w)).clamp(0.0, *a);
+                *a -= taken;
+                ledger.removed[w] += taken;
+            }
+        }
+    }
+
+    let opened = |i: usize, w: usize| {
+        plan.services[i]
+            .opened_by
+            .is_none_or(|c| factor(c, w) > 0.0)
+    };
+    let mut unabsorbed: Vec<UnabsorbedFlow> = Vec::new();
+    let mut lost = |s: &Stream, why: Unabsorbed, w: usize, amount: f64| {
+        let flow = match unabsorbed
+            .iter_mut()
+            .position(|f| f.ward_id == s.ward_id && f.need == s.need && f.why == why)
+        {
+            Some(i) => &mut unabsorbed[i],
+            None => {
+                unabsorbed.push(UnabsorbedFlow {
+                    ward_id: s.ward_id,
+                    need: s.need,
+                    why,
+                    per_week: vec![0.0; weeks],
+                });
+                unabsorbed.last_mut().expect("just pushed")
+            }
+        };
+        flow.per_week[w] += amount;
+    };
+
+    let mut stocks: Vec<Stock> = plan.services.iter().map(|s| Stock::new(&s.model)).collect();
+    let mut wait_now: Vec<f64> = vec![0.0; n];
+    let mut after_weeks: Vec<Vec<Week>> = vec![Vec::with_capacity(weeks); n];
+    let mut open_shares: Vec<(usize, f64)> = Vec::new();
+    for w in 0..weeks {
+        for (stream, routed) in &plan.streams {
+            let amount = stream.per_week * factor(stream.change, w);
+            if amount <= 0.0 {
+                continue;
+            }
+            ledger.added[w] += amount;
+            let shares = match routed {
+                Routed::Unabsorbed(why) => {
+                    ledger.unabsorbed[w] += amount;
+                    lost(stream, why.clone(), w, amount);
+                    continue;
+                }
+                Routed::Shares(_, shares) => shares,
+            };
+            open_shares.clear();
+            open_shares.extend(
+                shares
+                    .iter()
+                    .filter_map(|(id, s)| index.get(id).map(|&i| (i, *s)))
+                    .filter(|(i, _)| opened(*i, w)),
+            );
+            let total: f64 = open_shares.iter().map(|(_, s)| s).sum();
+            if total <= 0.0 {
+                ledger.unabsorbed[w] += amount;
+                lost(stream, Unabsorbed::NoneOpen, w, amount);
+                continue;
+            }
+            for &(i, share) in &open_shares {
+                let to = match plan.spill_over_wait_days {
+                    Some(limit) if wait_now[i] > limit => open_shares
+                        .iter()
+                        .map(|(j, _)| *j)
+                        .find(|&j| wait_now[j] <= limit)
+                        .unwrap_or(i),
+                    _ => i,
+                };
+                arrivals_after[to][w] += amount * share / total;
+            }
+            ledger.routed[w] += amount;
+        }
+        for i in 0..n {
+            let week = stocks[i].step(arrivals_after[i][w], rates_after[i][w]);
+            wait_now[i] = week.wait_days.unwrap_or(f64::INFINITY);
+            after_weeks[i].push(week);
+        }
+    }
+
+    let services = plan
+        .services
+        .iter()
+        .enumerate()
+        .zip(after_weeks)
+        .map(|((i, s), weeks_after)| {
+            let before_model = ServiceModel {
+                service_rate: rates_before[i],
+                ..s.model
+            };
+            let arrivals_before = vec![
+                if s.opened_by.is_some() {
+                    0.0
+                } else {
+                    s.baseline_arrivals.max(0.0)
+                };
+                weeks
+            ];
+            let before = super::projection::project(&before_model, &arrivals_before);
+            let after = Projection::of(weeks_after);
+            let rates_before = vec![rates_before[i]; weeks];
+            let changed = arrivals_after[i] != arrivals_before || rates_after[i] != rates_before;
+            let bands = changed.then(|| {
+                uncertainty::replicate(
+                    &s.model,
+                    &arrivals_after[i],
+                    &rates_after[i],
+                    plan.replications,
+                    plan.seed,
+                    s.id as u64,
+                )
+            });
+            ServiceOutcome {
+                id: s.id,
+                needed_before: funding::needed(
+                    &arrivals_before,
+                    &rates_before,
+                    before.peak_waiting,
+                    &plan.goal,
+                    s.unit_cost,
+                ),
+                needed_after: funding::needed(
+                    &arrivals_after[i],
+                    &rates_after[i],
+                    after.peak_waiting,
+                    &plan.goal,
+                    s.unit_cost,
+                ),
+                before,
+                after,
+                rates_before,
+                rates_after: rates_after[i].clone(),
+                bands,
+            }
+        })
+        .collect();
+    Outcome {
+        services,
+        unabsorbed,
+        ledger,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::capability::{Capability, CapabilityKind};
+    use proptest::prelude::*;
+
+    fn goal() -> Goal {
+        Goal {
+            target_utilisation: 0.85,
+            relief_weeks: 12,
+            target_waiting: 0.0,
+        }
+    }
+
+    fn service(id: i64, baseline: f64, rate: f64) -> ServiceInput {
+        ServiceInput {
+            id,
+            baseline_arrivals: baseline,
+            model: ServiceModel {
+                service_rate: rate,
+                dropout_rate: 0.05,
+                waiting_at_start: 0.0,
+            },
+            unit_cost: Some(Pence::from_pence(10_000)),
+            opened_by: None,
+        }
+    }
+
+    fn always() -> Schedule {
+        Schedule::parse(
+            "c",
+            super::super::Horizon::parse("h", 104).unwrap(),
+            0,
+            0,
+            None,
+        )
+        .unwrap()
+    }
+
+    fn stream(per_week: f64) -> Stream {
+        Stream {
+            change: 0,
+            ward_id: 1,
+            need: Need::Dementia,
+            age_band: None,
+            language: Some("syl".into()),
+            required: vec![Capability {
+                kind: CapabilityKind::Language,
+                code: "syl".into(),
+            }],
+            per_week,
+        }
+    }
+
+    fn plan(services: Vec<ServiceInput>, streams: Vec<(Stream, Routed)>) -> Plan {
+        Plan {
+            weeks: 26,
+            schedules: vec![always()],
+            services,
+            rate_changes: vec![],
+            cuts: vec![],
+            streams,
+            spill_over_wait_days: None,
+            replications: 20,
+            seed: 1,
+            goal: goal(),
+        }
+    }
+
+    #[test]
+    fn extra_referrals_raise_the_arrivals_of_the_services_they_reach() {
+        let routed = Routed::Shares(
+            super::super::routing::Basis::CapacityAndDistance,
+            vec![(1, 0.75), (2, 0.25)],
+        );
+        let out = run(&plan(
+            vec![
+                service(1, 8.0, 10.0),
+                service(2, 5.0, 10.0),
+                service(3, 5.0, 10.0),
+            ],
+            vec![(stream(4.0), routed)],
+        ));
+        let arrivals = |i: usize| out.services[i].after.weeks[0].arrivals;
+        assert_eq!((arrivals(0), arrivals(1), arrivals(2)), (11.0, 6.0, 5.0));
+        assert!(out.services[0].changed() && !out.services[2].changed());
+        // Service 1 goes over capacity (11 > 10) from week 0; before, it did not.
+        assert_eq!(out.services[0].after.first_week_over, Some(0));
+        assert_eq!(out.services[0].before.first_week_over, None);
+        assert!(out.services[0].needed_after.funding > out.services[0].needed_before.funding);
+    }
+
+    #[test]
+    fn a_stream_no_service_can_take_is_reported_every_week_not_dropped() {
+        let out = run(&plan(
+            vec![service(1, 8.0, 10.0)],
+            vec![(
+                stream(3.0),
+                Routed::Unabsorbed(Unabsorbed::LacksCapability(Capability {
+                    kind: CapabilityKind::Language,
+                    code: "syl".into(),
+                })),
+            )],
+        ));
+        assert_eq!(out.unabsorbed.len(), 1);
+        assert!(out.unabsorbed[0].per_week.iter().all(|w| *w == 3.0));
+        assert_eq!(out.ledger.unabsorbed, vec![3.0; 26]);
+        assert!(!out.services[0].changed());
+    }
+
+    #[test]
+    fn with_spill_over_a_service_past_its_wait_passes_new_arrivals_on() {
+        let routed = Routed::Shares(
+            super::super::routing::Basis::CapacityAndDistance,
+            vec![(1, 1.0), (2, 0.0)],
+        );
+        let mut p = plan(
+            vec![service(1, 10.0, 10.0), service(2, 0.0, 20.0)],
+            vec![(stream(5.0), routed)],
+        );
+        p.spill_over_wait_days = Some(7.0);
+        let out = run(&p);
+        let two: f64 = out.services[1].after.weeks.iter().map(|w| w.arrivals).sum();
+        assert!(two > 0.0, "service 2 took the spill");
+        assert!(out.services[0].after.peak_waiting < 26.0 * 5.0);
+        p.spill_over_wait_days = None;
+        let out = run(&p);
+        assert_eq!(out.services[1].after.weeks[5].arrivals, 0.0);
+    }
+
+    fn arb_plan() -> impl Strategy<Value = Plan> {
+        (
+            prop::collection::vec((0.0..20.0_f64, 0.0..25.0_f64), 1..6),
+            prop::collection::vec((0.0..10.0_f64, 0..4_usize, 0.0..1.0_f64), 0..6),
+        )
+            .prop_map(|(services, streams)| {
+                let services: Vec<ServiceInput> = services
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (d, c))| service(i as i64 + 1, d, c))
+                    .collect();
+                let n = services.len() as i64;
+                let streams = streams
+                    .into_iter()
+                    .map(|(per_week, kind, split)| {
+                        let routed = match kind {
+                            0 => Routed::Unabsorbed(Unabsorbed::NoServiceNearby),
+                            _ => Routed::Shares(
+                                super::super::routing::Basis::History,
+                                vec![(1, split), ((kind as i64 % n) + 1, 1.0 - split)],
+                            ),
+                        };
+                        (stream(per_week), routed)
+                    })
+                    .collect();
+                plan(services, streams)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn routed_and_unabsorbed_make_up_what_was_added_every_week(p in arb_plan()) {
+            let out = run(&p);
+            for w in 0..p.weeks as usize {
+                let l = &out.ledger;
+                prop_assert!((l.added[w] - l.routed[w] - l.unabsorbed[w]).abs() < 1e-9);
+                let extra: f64 = out.services.iter()
+                    .map(|s| s.after.weeks[w].arrivals - s.before.weeks[w].arrivals)
+                    .sum();
+                prop_assert!((extra - l.routed[w] + l.removed[w]).abs() < 1e-9);
+            }
+        }
+
+        #[test]
+        fn with_no_changes_every_service_keeps_its_baseline(
+            services in prop::collection::vec((0.0..50.0_f64, 0.0..50.0_f64, 0.0..30.0_f64), 1..8)
+        ) {
+            let services: Vec<ServiceInput> = services.into_iter().enumerate().map(|(i, (d, c, waiting))| {
+                let mut s = service(i as i64, d, c);
+                s.model.waiting_at_start = waiting;
+                s
+            }).collect();
+            let out = run(&plan(services.clone(), vec![]));
+            for (s, o) in services.iter().zip(&out.services) {
+                prop_assert!(o.after.weeks.iter().all(|w| w.arrivals == s.baseline_arrivals));
+                prop_assert_eq!(&o.after, &o.before);
+                prop_assert!(!o.changed());
+            }
+        }
+
+        #[test]
+        fn without_spill_over_more_demand_never_lowers_arrivals_or_lists(
+            p in arb_plan(),
+            more in 0.0..10.0_f64,
+        ) {
+            let mut busier = p.clone();
+            for (s, _) in &mut busier.streams {
+                s.per_week += more;
+            }
+            let (a, b) = (run(&p), run(&busier));
+            for (x, y) in a.services.iter().zip(&b.services) {
+                for (wx, wy) in x.after.weeks.iter().zip(&y.after.weeks) {
+                    prop_assert!(wy.arrivals >= wx.arrivals - 1e-9);
+                    prop_assert!(wy.waiting >= wx.waiting - 1e-9);
+                }
+            }
+        }
+
+        #[test]
+        fn the_same_plan_and_seed_give_the_same_outcome(p in arb_plan()) {
+            prop_assert_eq!(run(&p), run(&p));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Arrivals are random: a run draws each week's arrivals at a service from
+//! a Poisson distribution around the projected mean, projects the list
+//! again, and repeats. The 10th, 50th and 90th percentiles over the
+//! replications (nearest rank, as every percentile here) bound the
+//! waiting list and the wait. Each service draws from its own seeded
+//! stream, so the same scenario and seed give the same bands whatever
+//! else is in the run and whichever database it was read from.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson};
+
+use super::projection::{ServiceModel, Stock};
+use crate::domain::metrics::flow::Percentile;
+
+/// The 10th, 50th and 90th percentiles of one figure; None for a wait
+/// with no end (people wait and nobody starts).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Band {
+    pub p10: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// A service's bands, week by week and at the peak.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bands {
+    pub waiting: Vec<Band>,
+    pub wait_days: Vec<Band>,
+    pub peak_waiting: Band,
+    pub peak_wait_days: Band,
+}
+
+/// The value at `rank` (from 1) of sorted `values`; an infinity reads as
+/// None.
+fn at_rank(sorted: &[f64], rank: i64) -> Option<f64> {
+    let i = usize::try_from(rank).ok()?.checked_sub(1)?;
+    sorted.get(i).copied().filter(|v| v.is_finite())
+}
+
+/// The nearest-rank 10th, 50th and 90th percentiles: ranks ceil(p × n).
+fn band(values: &mut [f64]) -> Band {
+    values.sort_by(f64::total_cmp);
+    let n = values.len() as i64;
+    Band {
+        p10: at_rank(values, (n + 9) / 10),
+        p50: at_rank(values, Percentile::Median.rank(n)),
+        p90: at_rank(values, Percentile::P90.rank(n)),
+    }
+}
+
+/// Draws `replications` futures of a service whose mean arrivals and
+/// rates are given week by week; `stream` picks the service's own
+/// random stream under `seed`.
+pub fn replicate(
+    model: &ServiceModel,
+    arrivals: &[f64],
+    rates: &[f64],
+    replications: u32,
+    seed: u64,
+    stream: u64,
+) -> Bands {
+    let weeks = arrivals.len();
+    let n = replications as usize;
+    if n == 0 || weeks == 0 {
+        return Bands::default();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    let draws: Vec<Option<Poisson<f64>>> = arrivals
+        .iter()
+        .map(|&mean| Poisson::new(mean).ok())
+        .collect();
+    // Week-major, so each week's replications sit together to be ranked.
+    let mut waiting = vec![0.0; weeks * n];
+    let mut waits = vec![0.0; weeks * n];
+    let mut peaks = vec![0.0; n];
+    let mut peak_waits = vec![0.0; n];
+    for r in 0..n {
+        let mut stock = Stock::new(model);
+        let (mut peak, mut peak_wait) = (0.0_f64, 0.0_f64);
+        for w in 0..weeks {
+            let arrived = draws[w].as_ref().map_or(0.0, |d| d.sample(&mut rng));
+            let week = stock.step(arrived, rates[w]);
+            let wait = week.wait_days.unwrap_or(f64::INFINITY);
+            waiting[w * n + r] = week.waiting;
+            waits[w * n + r] = wait;
+            peak = peak.max(week.waiting);
+            peak_wait = peak_wait.max(wait);
+        }
+        peaks[r] = peak;
+        peak_waits[r] = peak_wait;
+    }
+    Bands {
+        waiting: waiting.chunks_mut(n).map(band).collect(),
+        wait_days: waits.chunks_mut(n).map(band).collect(),
+        peak_waiting: band(&mut peaks),
+        peak_wait_days: band(&mut peak_waits),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(rate: f64) -> ServiceModel {
+        ServiceModel {
+            service_rate: rate,
+            dropout_rate: 0.0,
+            waiting_at_start: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_bands_and_another_seed_other_ones() {
+        let a = replicate(&model(10.0), &[12.0; 20], &[10.0; 20], 200, 7, 42);
+        let b = replicate(&model(10.0), &[12.0; 20], &[10.0; 20], 200, 7, 42);
+        let c = replicate(&model(10.0), &[12.0; 20], &[10.0; 20], 200, 8, 42);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn the_band_holds_the_mean_projection_of_a_service_over_capacity() {
+        // The mean list after 20 weeks at 12 arrivals and 10 places is 40.
+        let bands = replicate(&model(10.0), &[12.0; 20], &[10.0; 20], 400, 1, 1);
+        let last = bands.waiting[19];
+        let (p10, p50, p90) = (last.p10.unwrap(), last.p50.unwrap(), last.p90.unwrap());
+        assert!(p10 <= p50 && p50 <= p90);
+        assert!(p10 < 40.0 && 40.0 < p90, "{p10} .. {p90}");
+    }
+
+    #[test]
+    fn no_arrivals_draw_no_one() {
+        let bands = replicate(&model(5.0), &[0.0; 3], &[5.0; 3], 50, 1, 1);
+        assert_eq!(bands.peak_waiting.p90, Some(0.0));
+    }
+
+    #[test]
+    fn a_band_takes_the_values_at_ranks_ceil_p_n() {
+        let b = band(&mut [5.0, 1.0, 4.0, 2.0, 3.0]);
+        assert_eq!((b.p10, b.p50, b.p90), (Some(1.0), Some(3.0), Some(5.0)));
+        let b = band(&mut (1..=20).map(f64::from).collect::<Vec<_>>());
+        assert_eq!((b.p10, b.p50, b.p90), (Some(2.0), Some(10.0), Some(18.0)));
+        assert_eq!(band(&mut [f64::INFINITY; 3]).p50, None);
+    }
+}
