@@ -18,6 +18,8 @@ pub mod metrics;
 pub mod organisations;
 pub mod page;
 pub mod referrals;
+pub mod scenario_history;
+pub mod scenarios;
 pub mod seed_writer;
 pub mod services;
 pub mod sql;

@@ -153,5 +153,9 @@ keyed!(
     funding_award,
     contribution,
     skill,
-    unmet_need
+    unmet_need,
+    scenario,
+    scenario_run,
+    scenario_run_service,
+    scenario_run_unabsorbed
 );

@@ -17,6 +17,27 @@ pub mod uncertainty;
 
 use super::Invalid;
 
+/// A figure a run took as given, with where it came from: a published
+/// default, the caller, or the baseline's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Assumption {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+    pub source: String,
+}
+
+impl Assumption {
+    pub fn new(name: impl Into<String>, value: f64, unit: &str, source: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value,
+            unit: unit.to_owned(),
+            source: source.into(),
+        }
+    }
+}
+
 /// The longest look ahead, in weeks: two years.
 pub const MAX_HORIZON_WEEKS: u32 = 104;
 /// The look ahead when a scenario states none: a year.

@@ -1,0 +1,319 @@
+//! What a scenario reads from the baseline besides the commissioner's
+//! measures (which come from `metrics::overview`): the wards of a place,
+//! who was referred from them and how many went on, where each ward's
+//! referrals for each need went, how long episodes last and how many give
+//! up waiting, and the services a stream could reach. Each is one grouped
+//! statement; no referral row leaves the database.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::FromQueryResult;
+
+use super::sql::{Dialect, Sql};
+use super::Store;
+use crate::domain::codes::{AgeBand, GatewayKind, Need};
+use crate::domain::metrics::Window;
+use crate::domain::scenario::change::Place;
+use crate::domain::scenario::demand::{Cell, Profile};
+use crate::error::{AppError, AppResult};
+
+/// The wards of `place` (a ward, the wards of a local authority or ICB,
+/// or the wards of a PCN's practices), in id order; BAD_USER_INPUT naming
+/// `field` when the place does not exist or has no wards.
+pub async fn wards_of(store: &Store, field: &str, place: Place) -> AppResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+    }
+    let mut sql = Sql::default();
+    let (what, id) = match place {
+        Place::Area(id) => {
+            let a = sql.param(id);
+            sql.push(&format!(
+                "SELECT w.id FROM area w LEFT JOIN area la ON la.id = w.parent_id
+                 WHERE w.kind = 'ward' AND (w.id = {a} OR w.parent_id = {a} OR la.parent_id = {a})
+                 ORDER BY w.id"
+            ));
+            ("area", id)
+        }
+        Place::Pcn(id) => {
+            let p = sql.param(id);
+            sql.push(&format!(
+                "SELECT DISTINCT ward_id AS id FROM gp_practice WHERE pcn_id = {p} ORDER BY ward_id"
+            ));
+            ("PCN", id)
+        }
+    };
+    let wards: Vec<i64> = Row::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if wards.is_empty() {
+        return Err(AppError::bad_input(
+            field,
+            format!("no {what} with id {id} and wards of its own is known"),
+        ));
+    }
+    Ok(wards)
+}
+
+/// The local authorities of `wards`.
+pub async fn authorities_of(store: &Store, wards: &[i64]) -> AppResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+    }
+    let mut sql = Sql::new(
+        "SELECT DISTINCT parent_id AS id FROM area WHERE parent_id IS NOT NULL AND id IN ",
+    );
+    sql.bind_list(wards).push(" ORDER BY parent_id");
+    Ok(Row::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
+/// A ward's centroid.
+#[derive(Debug, Clone, Copy, FromQueryResult)]
+pub struct Centroid {
+    pub id: i64,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// The centroids of those of `wards` that have one.
+pub async fn centroids(store: &Store, wards: &[i64]) -> AppResult<Vec<Centroid>> {
+    let mut sql = Sql::new(
+        "SELECT id, latitude, longitude FROM area
+         WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND id IN ",
+    );
+    sql.bind_list(wards).push(" ORDER BY id");
+    Ok(Centroid::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?)
+}
+
+/// Referrals received in `window` from `wards` (everywhere when None), by
+/// gateways of `kind` (any when None): who went on to a community service,
+/// and how many were received and went on.
+pub async fn profile(
+    store: &Store,
+    window: &Window,
+    wards: Option<&[i64]>,
+    kind: Option<GatewayKind>,
+) -> AppResult<Profile> {
+    #[derive(FromQueryResult)]
+    struct CellRow {
+        ward_id: i64,
+        need_code: String,
+        age_band: String,
+        preferred_language: Option<String>,
+        referrals: f64,
+    }
+    #[derive(FromQueryResult)]
+    struct Totals {
+        received: i64,
+        onward: i64,
+    }
+    let scope = |sql: &mut Sql| {
+        let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+        let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+        let mut text = format!(
+            "FROM referral r JOIN gateway g ON g.id = r.gateway_id
+             WHERE r.received_at >= {from} AND r.received_at < {to}"
+        );
+        if let Some(k) = kind {
+            let k = sql.param(k.as_str());
+            text.push_str(&format!(" AND g.kind = {k}"));
+        }
+        if let Some(wards) = wards {
+            let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
+            let ids = if ids.is_empty() {
+                "NULL".to_owned()
+            } else {
+                ids.join(", ")
+            };
+            text.push_str(&format!(" AND r.residence_ward_id IN ({ids})"));
+        }
+        text
+    };
+    let onward = "EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)";
+
+    let mut sql = Sql::default();
+    let from_where = scope(&mut sql);
+    // A referral with several needs counts a share to each.
+    sql.push(&format!(
+        "WITH r AS (
+            SELECT r.id, r.residence_ward_id AS ward_id, r.age_band, r.preferred_language,
+                   (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs
+            {from_where} AND {onward}
+        )
+        SELECT r.ward_id, n.need_code, r.age_band, r.preferred_language,
+               CAST(SUM(1.0 / r.needs) AS DOUBLE PRECISION) AS referrals
+        FROM r JOIN referral_need n ON n.referral_id = r.id
+        GROUP BY r.ward_id, n.need_code, r.age_band, r.preferred_language
+        ORDER BY r.ward_id, n.need_code, r.age_band, r.preferred_language"
+    ));
+    let cells = CellRow::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?;
+
+    let mut sql = Sql::default();
+    let from_where = scope(&mut sql);
+    sql.push(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS received,
+                CAST(COALESCE(SUM(CASE WHEN {onward} THEN 1 ELSE 0 END), 0) AS BIGINT) AS onward
+         {from_where}"
+    ));
+    let totals = Totals::find_by_statement(sql.build(store.backend()))
+        .one(&*store.lane().await?)
+        .await?
+        .unwrap_or(Totals {
+            received: 0,
+            onward: 0,
+        });
+    Ok(Profile {
+        cells: cells
+            .into_iter()
+            .filter_map(|c| {
+                Some(Cell {
+                    ward_id: c.ward_id,
+                    need: Need::parse(&c.need_code)?,
+                    age_band: AgeBand::parse(&c.age_band),
+                    language: c.preferred_language,
+                    referrals: c.referrals,
+                })
+            })
+            .collect(),
+        received: totals.received as f64,
+        onward: totals.onward as f64,
+    })
+}
+
+/// Where each ward's referrals for each need were taken on in `window`:
+/// referrals by (ward, need) and service.
+pub type RoutingHistory = HashMap<(i64, Need), HashMap<i64, f64>>;
+
+pub async fn routing_history(
+    store: &Store,
+    window: &Window,
+    wards: &[i64],
+) -> AppResult<RoutingHistory> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        ward_id: i64,
+        need_code: String,
+        service_id: i64,
+        referrals: i64,
+    }
+    let mut sql = Sql::default();
+    let (from, to) = (sql.param(window.from()), sql.param(window.to()));
+    sql.push(&format!(
+        "SELECT r.residence_ward_id AS ward_id, n.need_code, f.service_id,
+                CAST(COUNT(*) AS BIGINT) AS referrals
+         FROM referral_flow f
+         JOIN referral r ON r.id = f.referral_id
+         JOIN referral_need n ON n.referral_id = r.id
+         WHERE f.demand_on >= {from} AND f.demand_on < {to} AND r.residence_ward_id IN "
+    ));
+    sql.bind_list(wards).push(
+        " GROUP BY r.residence_ward_id, n.need_code, f.service_id
+          ORDER BY r.residence_ward_id, n.need_code, f.service_id",
+    );
+    let mut out: RoutingHistory = HashMap::new();
+    for r in Row::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+    {
+        if let Some(need) = Need::parse(&r.need_code) {
+            out.entry((r.ward_id, need))
+                .or_default()
+                .insert(r.service_id, r.referrals as f64);
+        }
+    }
+    Ok(out)
+}
+
+/// A service's episodes and drop-outs over a window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, FromQueryResult)]
+pub struct EpisodeHistory {
+    pub service_id: i64,
+    /// Episodes that ended in the window, and their days from start to end.
+    pub ended: i64,
+    pub episode_days: i64,
+    /// People who left a waiting list in the window without being taken on.
+    pub dropouts: i64,
+}
+
+pub async fn episodes(
+    store: &Store,
+    window: &Window,
+    services: &[i64],
+) -> AppResult<HashMap<i64, EpisodeHistory>> {
+    let d = Dialect(store.backend());
+    let mut sql = Sql::default();
+    let (from, to) = (sql.param(window.from()), sql.param(window.to()));
+    let ended = format!("f.ended_on >= {from} AND f.ended_on < {to} AND f.started_on IS NOT NULL");
+    let dropped = format!(
+        "f.waitlist_end_on >= {from} AND f.waitlist_end_on < {to}
+         AND f.accepted_on IS NULL AND f.started_on IS NULL"
+    );
+    sql.push(&format!(
+        "SELECT f.service_id,
+                CAST(SUM(CASE WHEN {ended} THEN 1 ELSE 0 END) AS BIGINT) AS ended,
+                CAST(COALESCE(SUM(CASE WHEN {ended} THEN {days} ELSE 0 END), 0) AS BIGINT) AS episode_days,
+                CAST(SUM(CASE WHEN {dropped} THEN 1 ELSE 0 END) AS BIGINT) AS dropouts
+         FROM referral_flow f
+         WHERE (({ended}) OR ({dropped})) AND f.service_id IN ",
+        days = d.days("f.started_on", "f.ended_on"),
+    ));
+    sql.bind_list(services).push(" GROUP BY f.service_id");
+    Ok(EpisodeHistory::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .map(|h| (h.service_id, h))
+        .collect())
+}
+
+/// Where a service is and what it costs.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Placement {
+    pub service_id: i64,
+    pub organisation_id: i64,
+    pub ward_id: Option<i64>,
+    pub unit_cost_pence: Option<i64>,
+    /// The venue, or its ward's centroid, or the organisation's ward's.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+}
+
+pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placement>> {
+    let mut sql = Sql::new(
+        "SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
+                s.unit_cost_pence, s.min_age, s.max_age,
+                COALESCE(l.latitude, w.latitude) AS latitude,
+                COALESCE(l.longitude, w.longitude) AS longitude
+         FROM service s
+         JOIN organisation o ON o.id = s.organisation_id
+         LEFT JOIN location l ON l.id = s.location_id
+         LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
+         WHERE s.id IN ",
+    );
+    sql.bind_list(services).push(" ORDER BY s.id");
+    Ok(Placement::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?)
+}
+
+/// The last day of referral history: the baseline ends there by default.
+pub async fn last_day(store: &Store) -> AppResult<Option<NaiveDate>> {
+    super::metrics::data_as_of(store).await
+}
