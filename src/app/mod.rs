@@ -5,6 +5,8 @@
 //! knows nothing of GraphQL or HTTP, so it runs the same from any caller.
 
 pub mod referrals;
+pub mod scenario_run;
+pub mod scenarios;
 pub mod search;
 
 use chrono::NaiveDate;

@@ -273,12 +273,14 @@ pub async fn episodes(
         days = d.days("f.started_on", "f.ended_on"),
     ));
     sql.bind_list(services).push(" GROUP BY f.service_id");
-    Ok(EpisodeHistory::find_by_statement(sql.build(store.backend()))
-        .all(&*store.lane().await?)
-        .await?
-        .into_iter()
-        .map(|h| (h.service_id, h))
-        .collect())
+    Ok(
+        EpisodeHistory::find_by_statement(sql.build(store.backend()))
+            .all(&*store.lane().await?)
+            .await?
+            .into_iter()
+            .map(|h| (h.service_id, h))
+            .collect(),
+    )
 }
 
 /// Where a service is and what it costs.

@@ -22,6 +22,7 @@ use crate::domain::metrics::Window;
 use crate::domain::scenario::change::Definition;
 use crate::domain::scenario::engine::{Ledger, ServiceOutcome, UnabsorbedFlow};
 use crate::domain::scenario::routing::Unabsorbed;
+use crate::domain::scenario::series::{round, Series};
 use crate::domain::scenario::Assumption;
 use crate::error::{AppError, AppResult};
 
@@ -196,63 +197,6 @@ pub struct RunRecord<'a> {
 /// SQLite's 32,766 for the widest row here.
 const ROWS_PER_INSERT: usize = 500;
 
-/// Week-by-week figures of one service, rounded to what a chart shows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Series {
-    pub arrivals_before: Vec<f64>,
-    pub arrivals_after: Vec<f64>,
-    pub rate_before: Vec<f64>,
-    pub rate_after: Vec<f64>,
-    pub waiting_before: Vec<f64>,
-    pub waiting_after: Vec<f64>,
-    pub wait_days_before: Vec<Option<f64>>,
-    pub wait_days_after: Vec<Option<f64>>,
-    pub waiting_p10: Vec<Option<f64>>,
-    pub waiting_p50: Vec<Option<f64>>,
-    pub waiting_p90: Vec<Option<f64>>,
-    pub wait_days_p10: Vec<Option<f64>>,
-    pub wait_days_p50: Vec<Option<f64>>,
-    pub wait_days_p90: Vec<Option<f64>>,
-}
-
-fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
-fn series_of(o: &ServiceOutcome) -> Series {
-    let r = |v: &[f64]| v.iter().copied().map(round).collect::<Vec<_>>();
-    let ro = |v: Vec<Option<f64>>| v.into_iter().map(|x| x.map(round)).collect::<Vec<_>>();
-    let arrivals = |p: &crate::domain::scenario::projection::Projection| {
-        r(&p.weeks.iter().map(|w| w.arrivals).collect::<Vec<_>>())
-    };
-    let waiting = |p: &crate::domain::scenario::projection::Projection| {
-        r(&p.weeks.iter().map(|w| w.waiting).collect::<Vec<_>>())
-    };
-    let waits = |p: &crate::domain::scenario::projection::Projection| {
-        ro(p.weeks.iter().map(|w| w.wait_days).collect())
-    };
-    let band = |pick: &dyn Fn(&crate::domain::scenario::uncertainty::Bands) -> Vec<Option<f64>>| {
-        o.bands.as_ref().map(|b| ro(pick(b))).unwrap_or_default()
-    };
-    Series {
-        arrivals_before: arrivals(&o.before),
-        arrivals_after: arrivals(&o.after),
-        rate_before: r(&o.rates_before),
-        rate_after: r(&o.rates_after),
-        waiting_before: waiting(&o.before),
-        waiting_after: waiting(&o.after),
-        wait_days_before: waits(&o.before),
-        wait_days_after: waits(&o.after),
-        waiting_p10: band(&|b| b.waiting.iter().map(|x| x.p10).collect()),
-        waiting_p50: band(&|b| b.waiting.iter().map(|x| x.p50).collect()),
-        waiting_p90: band(&|b| b.waiting.iter().map(|x| x.p90).collect()),
-        wait_days_p10: band(&|b| b.wait_days.iter().map(|x| x.p10).collect()),
-        wait_days_p50: band(&|b| b.wait_days.iter().map(|x| x.p50).collect()),
-        wait_days_p90: band(&|b| b.wait_days.iter().map(|x| x.p90).collect()),
-    }
-}
-
 pub fn series(row: &scenario_run_service::Model) -> AppResult<Series> {
     serde_json::from_str(&row.series)
         .map_err(|e| AppError::Internal(format!("a run's series did not read back: {e}")))
@@ -322,7 +266,7 @@ fn service_row(run_id: i64, s: &RunService<'_>) -> AppResult<scenario_run_servic
         peak_wait_days_p10: band.and_then(|b| b.peak_wait_days.p10),
         peak_wait_days_p50: band.and_then(|b| b.peak_wait_days.p50),
         peak_wait_days_p90: band.and_then(|b| b.peak_wait_days.p90),
-        series: to_json(&series_of(o))?,
+        series: to_json(&Series::of(o))?,
     })
 }
 
@@ -696,4 +640,42 @@ where
     E::Model: FromQueryResult + page::Keyed + Send + Sync,
 {
     page::total::<E>(store, filter).await
+}
+
+/// Every service row of a run, in list order.
+pub async fn all_run_services(
+    store: &Store,
+    run_id: i64,
+) -> AppResult<Vec<scenario_run_service::Model>> {
+    Ok(scenario_run_service::Entity::find()
+        .filter(scenario_run_service::Column::RunId.eq(run_id))
+        .order_by_asc(scenario_run_service::Column::Id)
+        .all(&*store.lane().await?)
+        .await?)
+}
+
+/// What a scenario's changes may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Service,
+    Organisation,
+    Gateway,
+}
+
+/// Whether the row exists: the organisation that runs a service, or the
+/// id itself for the others; None when there is no such row.
+pub async fn lookup(store: &Store, what: Named, id: i64) -> AppResult<Option<i64>> {
+    use super::entity::{gateway, organisation, service};
+    let db = &*store.lane().await?;
+    Ok(match what {
+        Named::Service => service::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|s| s.organisation_id),
+        Named::Organisation => organisation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|o| o.id),
+        Named::Gateway => gateway::Entity::find_by_id(id).one(db).await?.map(|g| g.id),
+    })
 }

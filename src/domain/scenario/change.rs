@@ -43,6 +43,9 @@ pub struct Definition {
     /// can take them once its projected wait passes this many days.
     pub spill_over_wait_days: Option<f64>,
     pub max_distance_km: f64,
+    /// A place whose services are projected and reported even where no
+    /// change reaches them (the area a commissioner is planning for).
+    pub area: Option<Place>,
     pub changes: Vec<Change>,
 }
 

@@ -12,6 +12,7 @@ pub mod funding;
 pub mod projection;
 pub mod routing;
 pub mod schedule;
+pub mod series;
 pub mod template;
 pub mod uncertainty;
 
