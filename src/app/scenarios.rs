@@ -330,3 +330,26 @@ pub async fn series(cx: &Context<'_>, run_id: i64, of: &SeriesOf) -> AppResult<S
         _ => Series::sum(&parts),
     })
 }
+
+/// The scenarios to compare, in the order asked, each once; NOT_FOUND for
+/// one that does not exist, BAD_USER_INPUT past `max`.
+pub async fn compare(cx: &Context<'_>, ids: &[i64], max: usize) -> AppResult<Vec<i64>> {
+    require_planner(cx.principal, "comparing scenarios")?;
+    if ids.is_empty() || ids.len() > max {
+        return Err(AppError::bad_input(
+            "ids",
+            format!("compare 1 to {max} scenarios; got {}", ids.len()),
+        ));
+    }
+    let found = store::find(cx.store, ids).await?;
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !found.contains_key(id) {
+            return Err(AppError::not_found("scenario", id));
+        }
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}

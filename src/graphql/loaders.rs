@@ -11,11 +11,13 @@ use crate::domain::access::ReferralScope;
 use crate::domain::metrics::Window;
 use crate::error::AppError;
 use crate::store::entity::{
-    area, capacity_version, contribution, funding_award, gateway, gp_practice, location,
-    organisation, pcn, referral, referral_event, service, service_capability, service_status,
-    skill, unmet_need,
+    api_key, area, capacity_version, contribution, funding_award, gateway, gp_practice, location,
+    organisation, pcn, referral, referral_event, scenario, scenario_run, service,
+    service_capability, service_status, skill, unmet_need,
 };
-use crate::store::{areas, funding, organisations, page, referrals, services, unmet_needs, Store};
+use crate::store::{
+    areas, funding, organisations, page, referrals, scenarios, services, unmet_needs, Store,
+};
 
 pub struct StoreLoader {
     store: Store,
@@ -108,6 +110,19 @@ loader!(
     UnmetNeedReports => i64, |s, ids, _t| unmet_needs::report_counts(s, &ids)
 );
 loader!(ServiceAwards => Vec<funding_award::Model>, |s, ids, _t| funding::awards_of_services(s, &ids));
+loader!(
+    /// A key by id, for the name of whoever made or ran a scenario.
+    KeyName => api_key::Model, |s, ids, _t| scenarios::keys_by_id(s, &ids)
+);
+loader!(ScenarioId => scenario::Model, |s, ids, _t| scenarios::find(s, &ids));
+loader!(
+    /// A scenario's latest run, by scenario id.
+    LatestRun => scenario_run::Model, |s, ids, _t| scenarios::latest_runs(s, &ids)
+);
+loader!(
+    /// A run's sums over all its services, by run id.
+    RunTotals => scenarios::RunGroupRow, |s, ids, _t| scenarios::run_totals(s, &ids)
+);
 
 /// The evidence for a register entry over a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

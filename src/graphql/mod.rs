@@ -16,6 +16,7 @@ pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod scalars;
+pub mod scenarios;
 pub mod search;
 pub mod subscription;
 pub mod types;

@@ -32,6 +32,7 @@ pub struct QueryRoot(
     super::metrics::FundingQuery,
     super::metrics::ContributionQuery,
     super::search::SearchQuery,
+    super::scenarios::ScenarioQuery,
 );
 
 #[derive(Default)]

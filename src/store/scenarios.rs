@@ -532,6 +532,37 @@ pub struct RunGroupRow {
     pub after_funding_pence: Option<i64>,
 }
 
+/// The sums a group (or a whole run) reads, over `rs`, its service rows.
+const SUMS: &str = "CAST(COUNT(*) AS BIGINT) AS services,
+    CAST(SUM(CASE WHEN rs.changed THEN 1 ELSE 0 END) AS BIGINT) AS services_changed,
+    CAST(SUM(rs.before_arrivals) AS DOUBLE PRECISION) AS before_arrivals,
+    CAST(SUM(rs.after_arrivals) AS DOUBLE PRECISION) AS after_arrivals,
+    CAST(SUM(rs.before_rate) AS DOUBLE PRECISION) AS before_rate,
+    CAST(SUM(rs.after_rate) AS DOUBLE PRECISION) AS after_rate,
+    CAST(SUM(CASE WHEN rs.before_first_week_over IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS before_over,
+    CAST(SUM(CASE WHEN rs.after_first_week_over IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS after_over,
+    MIN(rs.before_first_week_over) AS before_first_week_over,
+    MIN(rs.after_first_week_over) AS after_first_week_over,
+    CAST(SUM(rs.before_peak_waiting) AS DOUBLE PRECISION) AS before_peak_waiting,
+    CAST(SUM(rs.after_peak_waiting) AS DOUBLE PRECISION) AS after_peak_waiting,
+    CAST(SUM(rs.before_funding_pence) AS BIGINT) AS before_funding_pence,
+    CAST(SUM(rs.after_funding_pence) AS BIGINT) AS after_funding_pence";
+
+/// Each run's sums over all its services, by run id.
+pub async fn run_totals(store: &Store, runs: &[i64]) -> AppResult<HashMap<i64, RunGroupRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT CAST(rs.run_id AS TEXT) AS key, {SUMS}
+         FROM scenario_run_service rs WHERE rs.run_id IN "
+    ));
+    sql.bind_list(runs).push(" GROUP BY rs.run_id");
+    Ok(RunGroupRow::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.key.parse().ok()?, r)))
+        .collect())
+}
+
 /// The groups of a run in key order: `offset` and `limit` page them (a
 /// run's rows never change, so offsets are stable).
 pub async fn run_groups(
@@ -550,21 +581,7 @@ pub async fn run_groups(
         ""
     };
     sql.push(&format!(
-        "SELECT {key} AS key,
-                CAST(COUNT(*) AS BIGINT) AS services,
-                CAST(SUM(CASE WHEN rs.changed THEN 1 ELSE 0 END) AS BIGINT) AS services_changed,
-                CAST(SUM(rs.before_arrivals) AS DOUBLE PRECISION) AS before_arrivals,
-                CAST(SUM(rs.after_arrivals) AS DOUBLE PRECISION) AS after_arrivals,
-                CAST(SUM(rs.before_rate) AS DOUBLE PRECISION) AS before_rate,
-                CAST(SUM(rs.after_rate) AS DOUBLE PRECISION) AS after_rate,
-                CAST(SUM(CASE WHEN rs.before_first_week_over IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS before_over,
-                CAST(SUM(CASE WHEN rs.after_first_week_over IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS after_over,
-                MIN(rs.before_first_week_over) AS before_first_week_over,
-                MIN(rs.after_first_week_over) AS after_first_week_over,
-                CAST(SUM(rs.before_peak_waiting) AS DOUBLE PRECISION) AS before_peak_waiting,
-                CAST(SUM(rs.after_peak_waiting) AS DOUBLE PRECISION) AS after_peak_waiting,
-                CAST(SUM(rs.before_funding_pence) AS BIGINT) AS before_funding_pence,
-                CAST(SUM(rs.after_funding_pence) AS BIGINT) AS after_funding_pence
+        "SELECT {key} AS key, {SUMS}
          FROM scenario_run_service rs {join}
          WHERE rs.run_id = {run}
          GROUP BY {key}
@@ -678,4 +695,17 @@ pub async fn lookup(store: &Store, what: Named, id: i64) -> AppResult<Option<i64
             .map(|o| o.id),
         Named::Gateway => gateway::Entity::find_by_id(id).one(db).await?.map(|g| g.id),
     })
+}
+
+/// Keys by id: the names of who made and ran scenarios.
+pub async fn keys_by_id(
+    store: &Store,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, super::entity::api_key::Model>> {
+    page::by_ids::<super::entity::api_key::Entity, _>(
+        &*store.lane().await?,
+        super::entity::api_key::Column::Id,
+        ids,
+    )
+    .await
 }

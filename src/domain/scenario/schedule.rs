@@ -52,6 +52,21 @@ impl Schedule {
         })
     }
 
+    /// The week it starts.
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// Weeks to reach full effect.
+    pub fn ramp(&self) -> u32 {
+        self.ramp
+    }
+
+    /// The week it stops, if it does.
+    pub fn end(&self) -> Option<u32> {
+        self.end
+    }
+
     /// The share of the change's full effect in `week`: 0 before the start
     /// and from the end on; 1/ramp, 2/ramp, … up to 1 while it ramps up.
     pub fn factor(&self, week: u32) -> f64 {

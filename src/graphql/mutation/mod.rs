@@ -18,4 +18,5 @@ pub struct MutationRoot(
     register::RegisterMutations,
     referrals::ReferralMutations,
     crate::graphql::search::SearchMutations,
+    crate::graphql::scenarios::ScenarioMutations,
 );
