@@ -73,9 +73,11 @@ pub async fn run(cx: &Context<'_>, id: i64) -> AppResult<scenario_run::Model> {
     let definition = store::definition(&scenario.definition)?;
     let baseline = Window::parse(scenario.baseline_from, scenario.baseline_to)?;
     let prepared = prepare(cx, &definition, &baseline).await?;
+    let read_ms = started.elapsed().as_millis();
     let outcome = model(prepared.plan.clone()).await?;
+    let model_ms = started.elapsed().as_millis() - read_ms;
     let data_as_of = history::last_day(cx.store).await?;
-    record(
+    let run = record(
         cx,
         &scenario,
         &definition,
@@ -85,7 +87,18 @@ pub async fn run(cx: &Context<'_>, id: i64) -> AppResult<scenario_run::Model> {
         data_as_of,
         started,
     )
-    .await
+    .await?;
+    tracing::info!(
+        scenario = id,
+        run = run.id,
+        services = outcome.services.len(),
+        streams = prepared.plan.streams.len(),
+        read_ms,
+        model_ms,
+        store_ms = started.elapsed().as_millis() - read_ms - model_ms,
+        "scenario run"
+    );
+    Ok(run)
 }
 
 /// Runs the model on a blocking thread: it is arithmetic only, and a

@@ -7,6 +7,7 @@
 mod cases;
 mod exposure;
 mod lifecycle;
+mod scenarios;
 mod stats;
 
 use std::time::{Duration, Instant};
@@ -36,6 +37,8 @@ pub struct BenchOptions {
     /// Measure what one key can do to the service instead of the
     /// dashboards: the fan-out and the alias flood.
     pub exposure: bool,
+    /// Time scenario runs instead of the dashboards.
+    pub scenarios: bool,
 }
 
 /// One query's figures, or why there are none.
@@ -56,6 +59,7 @@ pub struct Report {
     pub search: Option<(Stats, f64)>,
     pub throughput: Option<lifecycle::Throughput>,
     pub exposure: Option<exposure::Exposure>,
+    pub scenarios: Option<scenarios::ScenarioFigures>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -97,6 +101,19 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
             search: None,
             throughput: None,
             exposure: Some(exposure::run(&store, window, authority.id).await?),
+            scenarios: None,
+            peak_rss_mb: stats::peak_rss_mb(),
+        });
+    }
+    if options.scenarios {
+        return Ok(Report {
+            backend: format!("{:?}", store.backend()),
+            seeded,
+            cases: Vec::new(),
+            search: None,
+            throughput: None,
+            exposure: None,
+            scenarios: Some(scenarios::run(&store, icb.id, options.iterations).await?),
             peak_rss_mb: stats::peak_rss_mb(),
         });
     }
@@ -158,6 +175,7 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         search,
         throughput,
         exposure: None,
+        scenarios: None,
         peak_rss_mb: stats::peak_rss_mb(),
     })
 }
@@ -275,6 +293,9 @@ impl Report {
         }
         if let Some(e) = &self.exposure {
             out.push_str(&format!("\n{}", e.table()));
+        }
+        if let Some(s) = &self.scenarios {
+            out.push_str(&format!("\n{}", s.table()));
         }
         if let Some((stats, matches)) = &self.search {
             out.push_str(&format!(

@@ -40,6 +40,12 @@ pub struct Args {
     /// aliases while another key queries).
     #[arg(long)]
     pub exposure: bool,
+
+    /// Instead of the dashboards: scenario runs (three more link workers
+    /// in every PCN of the first ICB, 52 weeks), the mean projection alone
+    /// and with 200 replications, `--iterations` times each.
+    #[arg(long, conflicts_with = "exposure")]
+    pub scenarios: bool,
 }
 
 pub async fn run(args: Args) -> AppResult<()> {
@@ -61,6 +67,7 @@ pub async fn run(args: Args) -> AppResult<()> {
             concurrency: args.concurrency,
             show_progress: true,
             exposure: args.exposure,
+            scenarios: args.scenarios,
         },
     )
     .await?;

@@ -14,6 +14,7 @@ mod personal_data;
 mod records;
 mod register;
 mod roles;
+mod scenarios;
 mod schema;
 mod search;
 mod services;

@@ -114,6 +114,154 @@ pub struct Outcome {
     pub ledger: Ledger,
 }
 
+/// Each change's streams shared out at full effect, for one set of
+/// services open.
+struct Spread {
+    added: Vec<f64>,
+    routed: Vec<f64>,
+    unabsorbed: Vec<f64>,
+    /// Arrivals by service, dense while shared out.
+    dense: Vec<Vec<f64>>,
+    /// The same, sparse: (service index, arrivals) per change.
+    arrivals: Vec<Vec<(usize, f64)>>,
+    /// (unabsorbed flow, referrals) per change.
+    lost: Vec<Vec<(usize, f64)>>,
+}
+
+impl Spread {
+    fn new(changes: usize, services: usize) -> Self {
+        Self {
+            added: vec![0.0; changes],
+            routed: vec![0.0; changes],
+            unabsorbed: vec![0.0; changes],
+            dense: vec![vec![0.0; services]; changes],
+            arrivals: vec![Vec::new(); changes],
+            lost: vec![Vec::new(); changes],
+        }
+    }
+
+    fn sparse(mut self) -> Self {
+        for (c, dense) in self.dense.iter().enumerate() {
+            self.arrivals[c] = dense
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| **a != 0.0)
+                .map(|(i, a)| (i, *a))
+                .collect();
+        }
+        self.dense = Vec::new();
+        self
+    }
+}
+
+/// Shares `amount` of a stream among the open services of its shares
+/// (renormalised over those open), each share passed on to the first
+/// service of the stream within the spill-over limit where its own wait
+/// is past it; or says why nothing can take it.
+fn distribute(
+    routed: &Routed,
+    amount: f64,
+    index: &HashMap<i64, usize>,
+    open: impl Fn(usize) -> bool,
+    spill: Option<(f64, &[f64])>,
+    scratch: &mut Vec<(usize, f64)>,
+    mut to: impl FnMut(usize, f64),
+) -> Result<(), Unabsorbed> {
+    let shares = match routed {
+        Routed::Unabsorbed(why) => return Err(why.clone()),
+        Routed::Shares(_, shares) => shares,
+    };
+    scratch.clear();
+    scratch.extend(
+        shares
+            .iter()
+            .filter_map(|(id, s)| index.get(id).map(|&i| (i, *s)))
+            .filter(|(i, _)| open(*i)),
+    );
+    let total: f64 = scratch.iter().map(|(_, s)| s).sum();
+    if total <= 0.0 {
+        return Err(Unabsorbed::NoneOpen);
+    }
+    for &(i, share) in scratch.iter() {
+        let target = match spill {
+            Some((limit, waits)) if waits[i] > limit => scratch
+                .iter()
+                .map(|(j, _)| *j)
+                .find(|&j| waits[j] <= limit)
+                .unwrap_or(i),
+            _ => i,
+        };
+        to(target, amount * share / total);
+    }
+    Ok(())
+}
+
+/// The index of a stream's unabsorbed flow (its ward, need and why),
+/// added if it is the first.
+fn flow_of(flows: &mut Vec<UnabsorbedFlow>, s: &Stream, why: Unabsorbed, weeks: usize) -> usize {
+    match flows
+        .iter()
+        .position(|f| f.ward_id == s.ward_id && f.need == s.need && f.why == why)
+    {
+        Some(i) => i,
+        None => {
+            flows.push(UnabsorbedFlow {
+                ward_id: s.ward_id,
+                need: s.need,
+                why,
+                per_week: vec![0.0; weeks],
+            });
+            flows.len() - 1
+        }
+    }
+}
+
+/// The bands of every changed service, drawn on as many threads as the
+/// machine has cores; each service has its own random stream, so the
+/// split does not change a figure.
+fn replicate_changed(
+    plan: &Plan,
+    services: &[ServiceOutcome],
+    arrivals: &[Vec<f64>],
+    rates: &[Vec<f64>],
+) -> Vec<(usize, Bands)> {
+    let jobs: Vec<usize> = (0..services.len())
+        .filter(|&i| services[i].changed())
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per_thread = jobs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&i| {
+                            let s = &plan.services[i];
+                            let bands = uncertainty::replicate(
+                                &s.model,
+                                &arrivals[i],
+                                &rates[i],
+                                plan.replications,
+                                plan.seed,
+                                s.id as u64,
+                            );
+                            (i, bands)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a replication thread does not panic"))
+            .collect()
+    })
+}
+
 /// Runs `plan`.
 pub fn run(plan: &Plan) -> Outcome {
     let weeks = plan.weeks as usize;
@@ -193,74 +341,114 @@ pub fn run(plan: &Plan) -> Outcome {
             .is_none_or(|c| factor(c, w) > 0.0)
     };
     let mut unabsorbed: Vec<UnabsorbedFlow> = Vec::new();
-    let mut lost = |s: &Stream, why: Unabsorbed, w: usize, amount: f64| {
-        let flow = match unabsorbed
-            .iter_mut()
-            .position(|f| f.ward_id == s.ward_id && f.need == s.need && f.why == why)
-        {
-            Some(i) => &mut unabsorbed[i],
-            None => {
-                unabsorbed.push(UnabsorbedFlow {
-                    ward_id: s.ward_id,
-                    need: s.need,
-                    why,
-                    per_week: vec![0.0; weeks],
-                });
-                unabsorbed.last_mut().expect("just pushed")
-            }
-        };
-        flow.per_week[w] += amount;
-    };
-
-    let mut stocks: Vec<Stock> = plan.services.iter().map(|s| Stock::new(&s.model)).collect();
-    let mut wait_now: Vec<f64> = vec![0.0; n];
+    let mut scratch: Vec<(usize, f64)> = Vec::new();
     let mut after_weeks: Vec<Vec<Week>> = vec![Vec::with_capacity(weeks); n];
-    let mut open_shares: Vec<(usize, f64)> = Vec::new();
-    for w in 0..weeks {
-        for (stream, routed) in &plan.streams {
-            let amount = stream.per_week * factor(stream.change, w);
-            if amount <= 0.0 {
-                continue;
-            }
-            ledger.added[w] += amount;
-            let shares = match routed {
-                Routed::Unabsorbed(why) => {
-                    ledger.unabsorbed[w] += amount;
-                    lost(stream, why.clone(), w, amount);
-                    continue;
+    match plan.spill_over_wait_days {
+        // Where arrivals go depends on last week's waits: every stream is
+        // shared out week by week, all services stepping together.
+        Some(limit) => {
+            let mut stocks: Vec<Stock> =
+                plan.services.iter().map(|s| Stock::new(&s.model)).collect();
+            let mut wait_now: Vec<f64> = vec![0.0; n];
+            let mut lost: Vec<(usize, usize, f64)> = Vec::new();
+            for w in 0..weeks {
+                for (stream, routed) in &plan.streams {
+                    let amount = stream.per_week * factor(stream.change, w);
+                    if amount <= 0.0 {
+                        continue;
+                    }
+                    ledger.added[w] += amount;
+                    let spill = Some((limit, wait_now.as_slice()));
+                    let arrivals = &mut arrivals_after;
+                    match distribute(
+                        routed,
+                        amount,
+                        &index,
+                        |i| opened(i, w),
+                        spill,
+                        &mut scratch,
+                        |i, a| arrivals[i][w] += a,
+                    ) {
+                        Ok(()) => ledger.routed[w] += amount,
+                        Err(why) => {
+                            ledger.unabsorbed[w] += amount;
+                            lost.push((flow_of(&mut unabsorbed, stream, why, weeks), w, amount));
+                        }
+                    }
                 }
-                Routed::Shares(_, shares) => shares,
-            };
-            open_shares.clear();
-            open_shares.extend(
-                shares
-                    .iter()
-                    .filter_map(|(id, s)| index.get(id).map(|&i| (i, *s)))
-                    .filter(|(i, _)| opened(*i, w)),
-            );
-            let total: f64 = open_shares.iter().map(|(_, s)| s).sum();
-            if total <= 0.0 {
-                ledger.unabsorbed[w] += amount;
-                lost(stream, Unabsorbed::NoneOpen, w, amount);
-                continue;
+                for i in 0..n {
+                    let week = stocks[i].step(arrivals_after[i][w], rates_after[i][w]);
+                    wait_now[i] = week.wait_days.unwrap_or(f64::INFINITY);
+                    after_weeks[i].push(week);
+                }
             }
-            for &(i, share) in &open_shares {
-                let to = match plan.spill_over_wait_days {
-                    Some(limit) if wait_now[i] > limit => open_shares
-                        .iter()
-                        .map(|(j, _)| *j)
-                        .find(|&j| wait_now[j] <= limit)
-                        .unwrap_or(i),
-                    _ => i,
-                };
-                arrivals_after[to][w] += amount * share / total;
+            for (flow, w, amount) in lost {
+                unabsorbed[flow].per_week[w] += amount;
             }
-            ledger.routed[w] += amount;
         }
-        for i in 0..n {
-            let week = stocks[i].step(arrivals_after[i][w], rates_after[i][w]);
-            wait_now[i] = week.wait_days.unwrap_or(f64::INFINITY);
-            after_weeks[i].push(week);
+        // Without spill-over each change's streams share out the same way
+        // every week it is in effect (for one set of services open), so
+        // they are shared out once at full effect and scaled by the
+        // schedule: weeks × changes × services, not weeks × streams.
+        None => {
+            let changes = plan.schedules.len();
+            let news: Vec<usize> = plan.services.iter().filter_map(|s| s.opened_by).collect();
+            let mut spreads: HashMap<Vec<bool>, Spread> = HashMap::new();
+            for w in 0..weeks {
+                let open_now: Vec<bool> = news.iter().map(|&c| factor(c, w) > 0.0).collect();
+                if !spreads.contains_key(&open_now) {
+                    let mut spread = Spread::new(changes, n);
+                    for (stream, routed) in &plan.streams {
+                        let c = stream.change;
+                        if c >= changes || stream.per_week <= 0.0 {
+                            continue;
+                        }
+                        spread.added[c] += stream.per_week;
+                        let dense = &mut spread.dense[c];
+                        match distribute(
+                            routed,
+                            stream.per_week,
+                            &index,
+                            |i| opened(i, w),
+                            None,
+                            &mut scratch,
+                            |i, a| dense[i] += a,
+                        ) {
+                            Ok(()) => spread.routed[c] += stream.per_week,
+                            Err(why) => {
+                                spread.unabsorbed[c] += stream.per_week;
+                                spread.lost[c].push((
+                                    flow_of(&mut unabsorbed, stream, why, weeks),
+                                    stream.per_week,
+                                ));
+                            }
+                        }
+                    }
+                    spreads.insert(open_now.clone(), spread.sparse());
+                }
+                let spread = &spreads[&open_now];
+                for c in 0..changes {
+                    let f = factor(c, w);
+                    if f <= 0.0 {
+                        continue;
+                    }
+                    ledger.added[w] += f * spread.added[c];
+                    ledger.routed[w] += f * spread.routed[c];
+                    ledger.unabsorbed[w] += f * spread.unabsorbed[c];
+                    for &(i, a) in &spread.arrivals[c] {
+                        arrivals_after[i][w] += f * a;
+                    }
+                    for &(flow, a) in &spread.lost[c] {
+                        unabsorbed[flow].per_week[w] += f * a;
+                    }
+                }
+            }
+            for i in 0..n {
+                let mut stock = Stock::new(&plan.services[i].model);
+                after_weeks[i].extend(
+                    (0..weeks).map(|w| stock.step(arrivals_after[i][w], rates_after[i][w])),
+                );
+            }
         }
     }
 
@@ -286,16 +474,9 @@ pub fn run(plan: &Plan) -> Outcome {
             let after = Projection::of(weeks_after);
             let rates_before = vec![rates_before[i]; weeks];
             let changed = arrivals_after[i] != arrivals_before || rates_after[i] != rates_before;
-            let bands = changed.then(|| {
-                uncertainty::replicate(
-                    &s.model,
-                    &arrivals_after[i],
-                    &rates_after[i],
-                    plan.replications,
-                    plan.seed,
-                    s.id as u64,
-                )
-            });
+            // Placeholder bands mark the service as changed; they are drawn
+            // below, in parallel.
+            let bands = changed.then(Bands::default);
             ServiceOutcome {
                 id: s.id,
                 needed_before: funding::needed(
@@ -319,7 +500,12 @@ pub fn run(plan: &Plan) -> Outcome {
                 bands,
             }
         })
-        .collect();
+        .collect::<Vec<ServiceOutcome>>();
+    let mut services = services;
+    let drawn = replicate_changed(plan, &services, &arrivals_after, &rates_after);
+    for (i, bands) in drawn {
+        services[i].bands = Some(bands);
+    }
     Outcome {
         services,
         unabsorbed,

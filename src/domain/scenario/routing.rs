@@ -86,9 +86,12 @@ pub fn route(
     history: &HashMap<i64, f64>,
     rules: &RoutingRules,
 ) -> Routed {
+    // Only services that address a need are assessed (the rest cannot
+    // receive the stream, and a run routes thousands of streams).
     let within: Vec<&Destination> = destinations
         .iter()
         .filter(|d| d.candidate.distance_km <= wants.max_distance_km)
+        .filter(|d| d.candidate.needs.iter().any(|n| wants.needs.contains(n)))
         .collect();
     let addressing: Vec<(&Destination, _)> = within
         .iter()
