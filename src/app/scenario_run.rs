@@ -5,6 +5,7 @@
 //! runtime, and store the run with every figure it took as given.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
@@ -195,34 +196,72 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     let active_weeks =
         |i: usize| -> f64 { (0..weeks).map(|w| d.changes[i].schedule.factor(w)).sum() };
     let mut funding_awards: Vec<(usize, i64, i64)> = Vec::new();
+    let clock = Instant::now();
+    let lap = |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis(), "scenario read");
+
+    // Every place the changes name, and for gateway staff the wards of its
+    // local authorities (a place with too little history follows its
+    // authority's): the history of all of them is read at once.
+    let mut place_wards: Vec<Vec<i64>> = vec![Vec::new(); d.changes.len()];
+    let mut authority_wards: Vec<Vec<i64>> = vec![Vec::new(); d.changes.len()];
+    let mut read: BTreeSet<i64> = BTreeSet::new();
+    let mut by_authority: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (i, change) in d.changes.iter().enumerate() {
+        let field = format!("changes.{i}.{}.place", change.what.field());
+        let (ChangeKind::ExtraDemand { place, .. } | ChangeKind::GatewayStaff { place, .. }) =
+            &change.what
+        else {
+            continue;
+        };
+        place_wards[i] = history::wards_of(cx.store, &field, *place).await?;
+        read.extend(&place_wards[i]);
+        if let ChangeKind::GatewayStaff { .. } = change.what {
+            let mut wards = Vec::new();
+            for la in history::authorities_of(cx.store, &place_wards[i]).await? {
+                if !by_authority.contains_key(&la) {
+                    let of_la = history::wards_of(cx.store, &field, Place::Area(la)).await?;
+                    by_authority.insert(la, of_la);
+                }
+                wards.extend(&by_authority[&la]);
+            }
+            wards.sort_unstable();
+            wards.dedup();
+            read.extend(&wards);
+            authority_wards[i] = wards;
+        }
+    }
+    let read: Vec<i64> = read.into_iter().collect();
+    let ward_history = history::ward_history(cx.store, baseline, &read).await?;
+    lap("history");
 
     for (i, change) in d.changes.iter().enumerate() {
         let field = format!("changes.{i}.{}", change.what.field());
         match &change.what {
             ChangeKind::ExtraDemand {
-                place,
                 need,
                 per_week,
                 mix,
+                ..
             } => {
-                let wards = history::wards_of(cx.store, &format!("{field}.place"), *place).await?;
-                let profile = history::profile(cx.store, baseline, Some(&wards), None).await?;
+                let wards = &place_wards[i];
+                let profile = ward_history.profile(wards, None);
                 parts.streams.extend(demand::extra_demand(
-                    i, *need, *per_week, mix, &wards, &profile,
+                    i, *need, *per_week, mix, wards, &profile,
                 ));
                 parts.wards.extend(wards);
             }
             ChangeKind::GatewayStaff {
-                place,
                 template,
                 staff,
                 cost_per_year,
+                ..
             } => {
-                let wards = history::wards_of(cx.store, &format!("{field}.place"), *place).await?;
+                let wards = &place_wards[i];
                 let kind = template.kind();
-                let own = history::profile(cx.store, baseline, Some(&wards), Some(kind)).await?;
+                let own = ward_history.profile(wards, Some(kind));
+                let authority = ward_history.profile(&authority_wards[i], Some(kind));
                 let (from, source) =
-                    profile_to_follow(cx, baseline, &wards, kind, own.clone(), &field).await?;
+                    profile_to_follow(cx, baseline, kind, own.clone(), authority, &field).await?;
                 let onward = from.onward_rate().unwrap_or(0.0);
                 assumptions.push(Assumption::new(
                     format!("{field}: onward referral rate"),
@@ -236,7 +275,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 assumptions.push(template_assumption(&field, template));
                 let per_week = template.people_per_week() * staff;
                 parts.streams.extend(demand::gateway_staff(
-                    i, per_week, onward, &wards, &own, &from,
+                    i, per_week, onward, wards, &own, &from,
                 ));
                 parts.wards.extend(wards);
                 let (cost, cost_source) = match (cost_per_year, template.default_cost_per_year()) {
@@ -310,6 +349,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
             }
         }
     }
+    lap("changes");
     if let Some(area) = d.area {
         let wards = history::wards_of(cx.store, "area", area).await?;
         parts
@@ -342,6 +382,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
             )
         })
         .collect();
+    lap("centroids");
     let needs: Vec<Need> = parts
         .streams
         .iter()
@@ -352,8 +393,10 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     let reachable = reachable(cx, &stream_wards, &centroids, &needs, d.max_distance_km).await?;
     parts.services.extend(reachable.iter().copied());
 
+    lap("reachable");
     let ids: Vec<i64> = parts.services.iter().copied().collect();
     let baseline_of = baseline_services(cx, baseline, &ids).await?;
+    lap("baseline services");
     let mut default_episodes = 0;
     let mut services_in: Vec<ServiceInput> =
         Vec::with_capacity(ids.len() + parts.new_services.len());
@@ -485,7 +528,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         .map(|b| (b.placement.service_id, b))
         .collect();
     let routing_history = history::routing_history(cx.store, baseline, &stream_wards).await?;
-    let rules = RoutingRules::default();
+    lap("routing history");
     let mut destinations_of: HashMap<i64, Vec<Destination>> = HashMap::new();
     for &ward in &stream_wards {
         let Some(home) = centroids.get(&ward) else {
@@ -525,49 +568,15 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         }
         destinations_of.insert(ward, list);
     }
-    let empty_history = HashMap::new();
-    let mut routed_cache: HashMap<
-        (
-            i64,
-            Need,
-            Option<crate::domain::codes::AgeBand>,
-            Vec<Capability>,
-        ),
-        Routed,
-    > = HashMap::new();
-    let streams: Vec<(Stream, Routed)> = parts
-        .streams
-        .into_iter()
-        .map(|s| {
-            let key = (s.ward_id, s.need, s.age_band, s.required.clone());
-            let routed = routed_cache
-                .entry(key)
-                .or_insert_with(|| {
-                    let wants = Wants {
-                        needs: vec![s.need],
-                        required: s.required.clone(),
-                        preferred: Vec::new(),
-                        age_band: s.age_band,
-                        max_distance_km: d.max_distance_km,
-                        include_full: true,
-                        stale_after_days: cx.stale_after_days,
-                    };
-                    routing::route(
-                        &wants,
-                        destinations_of
-                            .get(&s.ward_id)
-                            .map_or(&[][..], |v| v.as_slice()),
-                        routing_history
-                            .get(&(s.ward_id, s.need))
-                            .unwrap_or(&empty_history),
-                        &rules,
-                    )
-                })
-                .clone();
-            (s, routed)
-        })
-        .collect();
+    let streams = route_streams(
+        parts.streams,
+        &destinations_of,
+        &routing_history,
+        d.max_distance_km,
+        cx.stale_after_days,
+    );
 
+    lap("routed");
     Ok(Prepared {
         plan: Plan {
             weeks,
@@ -592,27 +601,80 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     })
 }
 
+/// Each stream with where it goes. Streams alike in ward, need, age and
+/// required capabilities go alike, so each such kind is routed once, over
+/// the services near its ward that address its need.
+pub(super) fn route_streams(
+    streams: Vec<Stream>,
+    destinations_of: &HashMap<i64, Vec<Destination>>,
+    history: &history::RoutingHistory,
+    max_distance_km: f64,
+    stale_after_days: i64,
+) -> Vec<(Stream, Arc<Routed>)> {
+    type Kind = (
+        i64,
+        Need,
+        Option<crate::domain::codes::AgeBand>,
+        Vec<Capability>,
+    );
+    let rules = RoutingRules::default();
+    let empty = HashMap::new();
+    let mut addressing: HashMap<(i64, Need), Vec<Destination>> = HashMap::new();
+    let mut routed: HashMap<Kind, Arc<Routed>> = HashMap::new();
+    streams
+        .into_iter()
+        .map(|s| {
+            let kind: Kind = (s.ward_id, s.need, s.age_band, s.required.clone());
+            let r = routed
+                .entry(kind)
+                .or_insert_with(|| {
+                    let near = addressing.entry((s.ward_id, s.need)).or_insert_with(|| {
+                        destinations_of
+                            .get(&s.ward_id)
+                            .into_iter()
+                            .flatten()
+                            .filter(|d| d.candidate.needs.contains(&s.need))
+                            .cloned()
+                            .collect()
+                    });
+                    let wants = Wants {
+                        needs: vec![s.need],
+                        required: s.required.clone(),
+                        preferred: Vec::new(),
+                        age_band: s.age_band,
+                        max_distance_km,
+                        include_full: true,
+                        stale_after_days,
+                    };
+                    Arc::new(routing::route(
+                        &wants,
+                        near,
+                        history.get(&(s.ward_id, s.need)).unwrap_or(&empty),
+                        &rules,
+                    ))
+                })
+                .clone();
+            (s, r)
+        })
+        .collect()
+}
+
 /// The profile whose onward rate and mix a gateway change follows: the
 /// place's own where it has enough referrals of that kind, else its local
 /// authority's, else England's.
 async fn profile_to_follow(
     cx: &Context<'_>,
     baseline: &Window,
-    wards: &[i64],
     kind: GatewayKind,
     own: Profile,
+    authority: Profile,
     field: &str,
 ) -> AppResult<(Profile, &'static str)> {
     if own.received >= MIN_PROFILE_REFERRALS {
         return Ok((own, "in the place itself"));
     }
-    let mut la_wards = Vec::new();
-    for la in history::authorities_of(cx.store, wards).await? {
-        la_wards.extend(history::wards_of(cx.store, field, Place::Area(la)).await?);
-    }
-    let la = history::profile(cx.store, baseline, Some(&la_wards), Some(kind)).await?;
-    if la.received >= MIN_PROFILE_REFERRALS {
-        return Ok((la, "in its local authority (the place has too few)"));
+    if authority.received >= MIN_PROFILE_REFERRALS {
+        return Ok((authority, "in its local authority (the place has too few)"));
     }
     let all = history::profile(cx.store, baseline, None, Some(kind)).await?;
     if all.received > 0.0 {
@@ -808,14 +870,21 @@ async fn baseline_services(
         },
     )
     .await?;
+    let clock = Instant::now();
+    let lap =
+        |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis(), "scenario baseline");
+    lap("overview");
     let measured: HashMap<i64, metrics::OverviewRow> = rows
         .into_iter()
         .filter_map(|r| Some((r.key.parse::<i64>().ok()?, r)))
         .collect();
     let episodes = history::episodes(cx.store, baseline, ids).await?;
+    lap("episodes");
     let needs = services::needs_of(cx.store, ids).await?;
     let caps = services::capabilities_of(cx.store, ids).await?;
+    lap("needs and capabilities");
     let placements = history::placements(cx.store, ids).await?;
+    lap("placements");
     let mut out = Vec::with_capacity(placements.len());
     for p in placements {
         let id = p.service_id;

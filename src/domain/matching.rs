@@ -180,6 +180,24 @@ fn has_room(c: &Candidate) -> bool {
         && c.headroom.is_some_and(|h| h > 0.0)
 }
 
+/// Whether `c` addresses at least one of the needs.
+pub fn addresses(wants: &Wants, c: &Candidate) -> bool {
+    wants.needs.iter().any(|n| c.needs.contains(n))
+}
+
+/// The first required capability `c` lacks, if any.
+pub fn first_missing<'a>(wants: &'a Wants, c: &Candidate) -> Option<&'a Capability> {
+    wants
+        .required
+        .iter()
+        .find(|cap| !c.capabilities.contains(cap))
+}
+
+/// Whether `c` takes the person's age band (any, when it is unknown).
+pub fn takes_age(wants: &Wants, c: &Candidate) -> bool {
+    wants.age_band.is_none_or(|b| c.ages.takes(b))
+}
+
 pub fn assess(wants: &Wants, c: &Candidate) -> Fit {
     let has = |cap: &Capability| c.capabilities.contains(cap);
     let needs_met: Vec<Need> = wants
@@ -207,7 +225,7 @@ pub fn assess(wants: &Wants, c: &Candidate) -> Fit {
         .filter(|cap| !has(cap))
         .cloned()
         .collect();
-    let takes_age = wants.age_band.is_none_or(|b| c.ages.takes(b));
+    let takes_age = takes_age(wants, c);
     let has_room = has_room(c);
 
     let share = |part: usize, whole: usize| {

@@ -15,7 +15,7 @@ use super::Store;
 use crate::domain::codes::{AgeBand, GatewayKind, Need};
 use crate::domain::metrics::Window;
 use crate::domain::scenario::change::Place;
-use crate::domain::scenario::demand::{Cell, Profile};
+use crate::domain::scenario::demand::{Cell, Profile, WardHistory};
 use crate::error::{AppError, AppResult};
 
 /// The wards of `place` (a ward, the wards of a local authority or ICB,
@@ -192,6 +192,101 @@ pub async fn profile(
             .collect(),
         received: totals.received as f64,
         onward: totals.onward as f64,
+    })
+}
+
+/// Referrals received in `window` from `wards`, by ward and gateway kind:
+/// who went on to a community service, and how many were received and
+/// went on. One read for every place a run looks at.
+pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppResult<WardHistory> {
+    #[derive(FromQueryResult)]
+    struct CellRow {
+        kind: String,
+        ward_id: i64,
+        need_code: String,
+        age_band: String,
+        preferred_language: Option<String>,
+        referrals: f64,
+    }
+    #[derive(FromQueryResult)]
+    struct TotalRow {
+        kind: String,
+        ward_id: i64,
+        received: i64,
+        onward: i64,
+    }
+    let scope = |sql: &mut Sql| {
+        let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+        let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+        let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
+        let ids = if ids.is_empty() {
+            "NULL".to_owned()
+        } else {
+            ids.join(", ")
+        };
+        format!(
+            "FROM referral r JOIN gateway g ON g.id = r.gateway_id
+             WHERE r.received_at >= {from} AND r.received_at < {to}
+               AND r.residence_ward_id IN ({ids})"
+        )
+    };
+    let onward = "EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)";
+    let mut sql = Sql::default();
+    let from_where = scope(&mut sql);
+    sql.push(&format!(
+        "WITH r AS (
+            SELECT r.id, g.kind, r.residence_ward_id AS ward_id, r.age_band, r.preferred_language,
+                   (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs
+            {from_where} AND {onward}
+        )
+        SELECT r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language,
+               CAST(SUM(1.0 / r.needs) AS DOUBLE PRECISION) AS referrals
+        FROM r JOIN referral_need n ON n.referral_id = r.id
+        GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language
+        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language"
+    ));
+    let cells = CellRow::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?;
+    let mut sql = Sql::default();
+    let from_where = scope(&mut sql);
+    sql.push(&format!(
+        "SELECT g.kind, r.residence_ward_id AS ward_id, CAST(COUNT(*) AS BIGINT) AS received,
+                CAST(SUM(CASE WHEN {onward} THEN 1 ELSE 0 END) AS BIGINT) AS onward
+         {from_where}
+         GROUP BY g.kind, r.residence_ward_id
+         ORDER BY g.kind, r.residence_ward_id"
+    ));
+    let totals = TotalRow::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?;
+    Ok(WardHistory {
+        cells: cells
+            .into_iter()
+            .filter_map(|c| {
+                Some((
+                    GatewayKind::parse(&c.kind)?,
+                    Cell {
+                        ward_id: c.ward_id,
+                        need: Need::parse(&c.need_code)?,
+                        age_band: AgeBand::parse(&c.age_band),
+                        language: c.preferred_language,
+                        referrals: c.referrals,
+                    },
+                ))
+            })
+            .collect(),
+        totals: totals
+            .into_iter()
+            .filter_map(|t| {
+                Some((
+                    t.ward_id,
+                    GatewayKind::parse(&t.kind)?,
+                    t.received as f64,
+                    t.onward as f64,
+                ))
+            })
+            .collect(),
     })
 }
 

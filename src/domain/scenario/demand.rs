@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::change::Mix;
 use crate::domain::capability::Capability;
-use crate::domain::codes::{AgeBand, Need};
+use crate::domain::codes::{AgeBand, GatewayKind, Need};
 
 /// Referrals in the baseline from one ward with one need, age band and
 /// preferred language (a referral with several needs counts a share to
@@ -34,6 +34,38 @@ impl Profile {
     /// The share of people received who went on to a community service.
     pub fn onward_rate(&self) -> Option<f64> {
         (self.received > 0.0).then(|| (self.onward / self.received).clamp(0.0, 1.0))
+    }
+}
+
+/// The baseline's referrals by ward and gateway kind, read once for every
+/// place a run looks at; each change's profile is cut from it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WardHistory {
+    pub cells: Vec<(GatewayKind, Cell)>,
+    /// Referrals received, and those that went on, by ward and kind.
+    pub totals: Vec<(i64, GatewayKind, f64, f64)>,
+}
+
+impl WardHistory {
+    /// The profile of `wards` (sorted), from gateways of `kind` (any when
+    /// None).
+    pub fn profile(&self, wards: &[i64], kind: Option<GatewayKind>) -> Profile {
+        let wanted = |ward: i64, k: GatewayKind| {
+            wards.binary_search(&ward).is_ok() && kind.is_none_or(|want| want == k)
+        };
+        let mut p = Profile::default();
+        for (k, c) in &self.cells {
+            if wanted(c.ward_id, *k) {
+                p.cells.push(c.clone());
+            }
+        }
+        for &(ward, k, received, onward) in &self.totals {
+            if wanted(ward, k) {
+                p.received += received;
+                p.onward += onward;
+            }
+        }
+        p
     }
 }
 

@@ -11,6 +11,7 @@
 //! around the arrivals it gives.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::demand::Stream;
 use super::funding::{self, Goal, Needed};
@@ -61,7 +62,8 @@ pub struct Plan {
     pub services: Vec<ServiceInput>,
     pub rate_changes: Vec<RateChange>,
     pub cuts: Vec<Cut>,
-    pub streams: Vec<(Stream, Routed)>,
+    /// Each stream with where it goes (streams alike share one route).
+    pub streams: Vec<(Stream, Arc<Routed>)>,
     pub spill_over_wait_days: Option<f64>,
     pub replications: u32,
     pub seed: u64,
@@ -567,7 +569,7 @@ mod tests {
         }
     }
 
-    fn plan(services: Vec<ServiceInput>, streams: Vec<(Stream, Routed)>) -> Plan {
+    fn plan(services: Vec<ServiceInput>, streams: Vec<(Stream, Arc<Routed>)>) -> Plan {
         Plan {
             weeks: 26,
             schedules: vec![always()],
@@ -594,7 +596,7 @@ mod tests {
                 service(2, 5.0, 10.0),
                 service(3, 5.0, 10.0),
             ],
-            vec![(stream(4.0), routed)],
+            vec![(stream(4.0), Arc::new(routed))],
         ));
         let arrivals = |i: usize| out.services[i].after.weeks[0].arrivals;
         assert_eq!((arrivals(0), arrivals(1), arrivals(2)), (11.0, 6.0, 5.0));
@@ -611,10 +613,12 @@ mod tests {
             vec![service(1, 8.0, 10.0)],
             vec![(
                 stream(3.0),
-                Routed::Unabsorbed(Unabsorbed::LacksCapability(Capability {
-                    kind: CapabilityKind::Language,
-                    code: "syl".into(),
-                })),
+                Arc::new(Routed::Unabsorbed(Unabsorbed::LacksCapability(
+                    Capability {
+                        kind: CapabilityKind::Language,
+                        code: "syl".into(),
+                    },
+                ))),
             )],
         ));
         assert_eq!(out.unabsorbed.len(), 1);
@@ -631,7 +635,7 @@ mod tests {
         );
         let mut p = plan(
             vec![service(1, 10.0, 10.0), service(2, 0.0, 20.0)],
-            vec![(stream(5.0), routed)],
+            vec![(stream(5.0), Arc::new(routed))],
         );
         p.spill_over_wait_days = Some(7.0);
         let out = run(&p);
@@ -665,7 +669,7 @@ mod tests {
                                 vec![(1, split), ((kind as i64 % n) + 1, 1.0 - split)],
                             ),
                         };
-                        (stream(per_week), routed)
+                        (stream(per_week), Arc::new(routed))
                     })
                     .collect();
                 plan(services, streams)

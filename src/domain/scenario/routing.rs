@@ -3,7 +3,7 @@
 //! a language and required capabilities); it may reach only services that
 //! address the need, offer every required capability, take the age band
 //! and offer capacity (not paused or closed) within the distance: the same
-//! fit rules as a link worker's search (`matching::assess`).
+//! fit rules as a link worker's search (`matching`).
 //!
 //! Where the ward's own history for the need is deep enough, the shares
 //! follow it: where its referrals went in the baseline. Where it is thin,
@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::domain::capability::Capability;
-use crate::domain::matching::{assess, Candidate, Wants};
+use crate::domain::matching::{addresses, first_missing, takes_age, Candidate, Wants};
 
 /// A service a stream might reach, with its capacity (places, or
 /// caseload ÷ episode length, per week).
@@ -86,43 +86,40 @@ pub fn route(
     history: &HashMap<i64, f64>,
     rules: &RoutingRules,
 ) -> Routed {
-    // Only services that address a need are assessed (the rest cannot
-    // receive the stream, and a run routes thousands of streams).
-    let within: Vec<&Destination> = destinations
+    // The search's own fit rules, without building a whole `Fit` for each
+    // of the thousands of (stream, service) pairs a run weighs.
+    let addressing: Vec<&Destination> = destinations
         .iter()
         .filter(|d| d.candidate.distance_km <= wants.max_distance_km)
-        .filter(|d| d.candidate.needs.iter().any(|n| wants.needs.contains(n)))
-        .collect();
-    let addressing: Vec<(&Destination, _)> = within
-        .iter()
-        .map(|d| (*d, assess(wants, &d.candidate)))
-        .filter(|(_, fit)| !fit.needs_met.is_empty())
+        .filter(|d| addresses(wants, &d.candidate))
         .collect();
     if addressing.is_empty() {
         return Routed::Unabsorbed(Unabsorbed::NoServiceNearby);
     }
-    let capable: Vec<_> = addressing
+    let capable: Vec<&Destination> = addressing
         .iter()
-        .filter(|(_, fit)| fit.missing_required.is_empty())
+        .copied()
+        .filter(|d| first_missing(wants, &d.candidate).is_none())
         .collect();
     if capable.is_empty() {
         let lacking = addressing
             .iter()
-            .flat_map(|(_, fit)| fit.missing_required.first())
-            .next()
+            .find_map(|d| first_missing(wants, &d.candidate))
             .cloned();
         return match lacking {
             Some(c) => Routed::Unabsorbed(Unabsorbed::LacksCapability(c)),
             None => Routed::Unabsorbed(Unabsorbed::NoServiceNearby),
         };
     }
-    let for_age: Vec<_> = capable.iter().filter(|(_, fit)| fit.takes_age).collect();
+    let for_age: Vec<&Destination> = capable
+        .into_iter()
+        .filter(|d| takes_age(wants, &d.candidate))
+        .collect();
     if for_age.is_empty() {
         return Routed::Unabsorbed(Unabsorbed::NotForTheirAge);
     }
     let open: Vec<&Destination> = for_age
-        .iter()
-        .map(|(d, _)| *d)
+        .into_iter()
         .filter(|d| d.candidate.status.is_none_or(|s| s.offers_capacity()))
         .collect();
     if open.is_empty() {
