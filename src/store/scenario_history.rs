@@ -414,3 +414,55 @@ pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placem
 pub async fn last_day(store: &Store) -> AppResult<Option<NaiveDate>> {
     super::metrics::data_as_of(store).await
 }
+
+/// Demand that arrived in each of `weeks`: referrals taken on at a
+/// service (first accepted, or started) by week, ward, need, age band and
+/// language; a referral with several needs counts a share to each.
+pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(usize, Cell)>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        week: i64,
+        ward_id: i64,
+        need_code: String,
+        age_band: String,
+        preferred_language: Option<String>,
+        referrals: f64,
+    }
+    let mut sql = Sql::default();
+    let mut buckets = Vec::with_capacity(weeks.len());
+    for (i, w) in weeks.iter().enumerate() {
+        let (i, from, to) = (sql.param(i as i64), sql.param(w.from()), sql.param(w.to()));
+        buckets.push(format!("({i}, {from}, {to})"));
+    }
+    sql.push(&format!(
+        "WITH wk(i, w0, w1) AS (VALUES {buckets})
+         SELECT CAST(wk.i AS BIGINT) AS week, r.residence_ward_id AS ward_id, n.need_code,
+                r.age_band, r.preferred_language,
+                CAST(SUM(1.0 / (SELECT COUNT(*) FROM referral_need x WHERE x.referral_id = r.id))
+                     AS DOUBLE PRECISION) AS referrals
+         FROM referral_flow f
+         JOIN wk ON f.demand_on >= wk.w0 AND f.demand_on < wk.w1
+         JOIN referral r ON r.id = f.referral_id
+         JOIN referral_need n ON n.referral_id = r.id
+         GROUP BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language
+         ORDER BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language",
+        buckets = buckets.join(", "),
+    ));
+    Ok(Row::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some((
+                usize::try_from(r.week).ok()?,
+                Cell {
+                    ward_id: r.ward_id,
+                    need: Need::parse(&r.need_code)?,
+                    age_band: AgeBand::parse(&r.age_band),
+                    language: r.preferred_language,
+                    referrals: r.referrals,
+                },
+            ))
+        })
+        .collect())
+}

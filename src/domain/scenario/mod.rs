@@ -5,6 +5,7 @@
 //! service's waiting list is projected week by week as a stock
 //! (`projection`).
 
+pub mod backtest;
 pub mod change;
 pub mod demand;
 pub mod engine;

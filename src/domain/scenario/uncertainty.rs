@@ -6,7 +6,7 @@
 //! stream, so the same scenario and seed give the same bands whatever
 //! else is in the run and whichever database it was read from.
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
 
@@ -64,6 +64,55 @@ fn band(values: &mut [f64]) -> Band {
     }
 }
 
+/// Means up to this are drawn from a table of their distribution; above
+/// it, by `rand_distr`'s sampler (the table would be long, and e^-mean
+/// underflows past about 700).
+const TABLE_UP_TO: f64 = 500.0;
+
+/// One week's arrivals, drawn. A run draws millions: most means are small
+/// and repeat week after week (a ramp, then full effect), so each distinct
+/// mean gets the table of its cumulative probabilities once and every draw
+/// is one uniform number and a binary search (inverse transform sampling).
+enum Draw {
+    Zero,
+    Table(Vec<f64>),
+    Sampler(Poisson<f64>),
+}
+
+impl Draw {
+    fn new(mean: f64) -> Self {
+        if !(mean > 0.0) || !mean.is_finite() {
+            return Draw::Zero;
+        }
+        if mean > TABLE_UP_TO {
+            return Poisson::new(mean).map_or(Draw::Zero, Draw::Sampler);
+        }
+        // P(k) = e^-mean × mean^k ÷ k!, by recurrence, until the tail
+        // beyond is below what a double can tell from 1.
+        let mut p = (-mean).exp();
+        let mut cdf = vec![p];
+        let mut k = 1.0;
+        while k <= mean || p > 1e-17 {
+            p *= mean / k;
+            let last = cdf[cdf.len() - 1];
+            cdf.push(last + p);
+            k += 1.0;
+        }
+        Draw::Table(cdf)
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Draw::Zero => 0.0,
+            Draw::Table(cdf) => {
+                let u: f64 = rng.random();
+                cdf.partition_point(|c| *c <= u).min(cdf.len() - 1) as f64
+            }
+            Draw::Sampler(p) => p.sample(rng),
+        }
+    }
+}
+
 /// Draws `replications` futures of a service whose mean arrivals and
 /// rates are given week by week; `stream` picks the service's own
 /// random stream under `seed`.
@@ -82,9 +131,17 @@ pub fn replicate(
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
-    let draws: Vec<Option<Poisson<f64>>> = arrivals
+    // One table per distinct mean, in week order (means repeat).
+    let mut tables: Vec<(f64, Draw)> = Vec::new();
+    let draw_of: Vec<usize> = arrivals
         .iter()
-        .map(|&mean| Poisson::new(mean).ok())
+        .map(|&mean| match tables.iter().position(|(m, _)| *m == mean) {
+            Some(i) => i,
+            None => {
+                tables.push((mean, Draw::new(mean)));
+                tables.len() - 1
+            }
+        })
         .collect();
     // Week-major, so each week's replications sit together to be ranked.
     let mut waiting = vec![0.0; weeks * n];
@@ -95,7 +152,7 @@ pub fn replicate(
         let mut stock = Stock::new(model);
         let (mut peak, mut peak_wait) = (0.0_f64, 0.0_f64);
         for w in 0..weeks {
-            let arrived = draws[w].as_ref().map_or(0.0, |d| d.sample(&mut rng));
+            let arrived = tables[draw_of[w]].1.sample(&mut rng);
             let week = stock.step(arrived, rates[w]);
             let wait = week.wait_days.unwrap_or(f64::INFINITY);
             waiting[w * n + r] = week.waiting;
@@ -143,6 +200,24 @@ mod tests {
         let (p10, p50, p90) = (last.p10.unwrap(), last.p50.unwrap(), last.p90.unwrap());
         assert!(p10 <= p50 && p50 <= p90);
         assert!(p10 < 40.0 && 40.0 < p90, "{p10} .. {p90}");
+    }
+
+    #[test]
+    fn drawn_arrivals_have_the_poisson_mean_and_variance() {
+        for mean in [0.5, 3.0, 12.0, 80.0, 900.0] {
+            let d = Draw::new(mean);
+            let mut rng = ChaCha8Rng::seed_from_u64(5);
+            let n = 20_000.0;
+            let xs: Vec<f64> = (0..n as usize).map(|_| d.sample(&mut rng)).collect();
+            let m = xs.iter().sum::<f64>() / n;
+            let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n;
+            // Within 4 standard errors of the mean; variance within 10%.
+            assert!(
+                (m - mean).abs() < 4.0 * (mean / n).sqrt(),
+                "mean {m} for {mean}"
+            );
+            assert!((v / mean - 1.0).abs() < 0.1, "variance {v} for {mean}");
+        }
     }
 
     #[test]
