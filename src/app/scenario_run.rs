@@ -529,45 +529,14 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         .collect();
     let routing_history = history::routing_history(cx.store, baseline, &stream_wards).await?;
     lap("routing history");
-    let mut destinations_of: HashMap<i64, Vec<Destination>> = HashMap::new();
-    for &ward in &stream_wards {
-        let Some(home) = centroids.get(&ward) else {
-            continue;
-        };
-        let mut list: Vec<Destination> = reachable
-            .iter()
-            .filter_map(|id| by_id.get(id))
-            .filter_map(|b| {
-                let at = Point {
-                    lat: b.placement.latitude?,
-                    lon: b.placement.longitude?,
-                };
-                let distance_km = matching::haversine_km(*home, at);
-                (distance_km <= d.max_distance_km).then(|| Destination {
-                    candidate: Candidate {
-                        distance_km,
-                        ..b.candidate.clone()
-                    },
-                    capacity: b.model.service_rate,
-                    is_new: false,
-                })
-            })
-            .collect();
-        for (_, at, candidate, rate) in &new_destinations {
-            let distance_km = matching::haversine_km(*home, *at);
-            if distance_km <= d.max_distance_km {
-                list.push(Destination {
-                    candidate: Candidate {
-                        distance_km,
-                        ..candidate.clone()
-                    },
-                    capacity: *rate,
-                    is_new: true,
-                });
-            }
-        }
-        destinations_of.insert(ward, list);
-    }
+    let destinations_of = destinations(
+        &stream_wards,
+        &centroids,
+        &reachable,
+        &by_id,
+        &new_destinations,
+        d.max_distance_km,
+    );
     let streams = route_streams(
         parts.streams,
         &destinations_of,
@@ -599,6 +568,59 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         staff_cost_pence: staff_cost.round_ties_even() as i64,
         new_funding_pence: new_funding,
     })
+}
+
+/// The services within `km` of each ward's centroid, with their
+/// distances: those the baseline knows (`by_id`) and those a scenario
+/// adds.
+pub(super) fn destinations(
+    wards: &[i64],
+    centroids: &HashMap<i64, Point>,
+    reachable: &[i64],
+    by_id: &HashMap<i64, &BaselineService>,
+    new: &[(i64, Point, Candidate, f64)],
+    km: f64,
+) -> HashMap<i64, Vec<Destination>> {
+    let mut out = HashMap::new();
+    for &ward in wards {
+        let Some(home) = centroids.get(&ward) else {
+            continue;
+        };
+        let mut list: Vec<Destination> = reachable
+            .iter()
+            .filter_map(|id| by_id.get(id))
+            .filter_map(|b| {
+                let at = Point {
+                    lat: b.placement.latitude?,
+                    lon: b.placement.longitude?,
+                };
+                let distance_km = matching::haversine_km(*home, at);
+                (distance_km <= km).then(|| Destination {
+                    candidate: Candidate {
+                        distance_km,
+                        ..b.candidate.clone()
+                    },
+                    capacity: b.model.service_rate,
+                    is_new: false,
+                })
+            })
+            .collect();
+        for (_, at, candidate, rate) in new {
+            let distance_km = matching::haversine_km(*home, *at);
+            if distance_km <= km {
+                list.push(Destination {
+                    candidate: Candidate {
+                        distance_km,
+                        ..candidate.clone()
+                    },
+                    capacity: *rate,
+                    is_new: true,
+                });
+            }
+        }
+        out.insert(ward, list);
+    }
+    out
 }
 
 /// Each stream with where it goes. Streams alike in ward, need, age and
@@ -784,7 +806,7 @@ async fn services_in_wards(
 }
 
 /// Services within `km` of any of `wards` that address any of `needs`.
-async fn reachable(
+pub(super) async fn reachable(
     cx: &Context<'_>,
     wards: &[i64],
     centroids: &HashMap<i64, Point>,
@@ -836,19 +858,19 @@ async fn reachable(
 }
 
 /// A service as the baseline shows it.
-struct BaselineService {
-    placement: Placement,
-    candidate: Candidate,
-    needs: Vec<Need>,
-    demand: f64,
-    caseload_capacity: f64,
-    episode_weeks: Option<f64>,
-    model: ServiceModel,
+pub(super) struct BaselineService {
+    pub(super) placement: Placement,
+    pub(super) candidate: Candidate,
+    pub(super) needs: Vec<Need>,
+    pub(super) demand: f64,
+    pub(super) caseload_capacity: f64,
+    pub(super) episode_weeks: Option<f64>,
+    pub(super) model: ServiceModel,
 }
 
 /// The baseline of `ids`: the overview's measures, episodes, drop-outs,
 /// placings, needs and capabilities, each read once for all of them.
-async fn baseline_services(
+pub(super) async fn baseline_services(
     cx: &Context<'_>,
     baseline: &Window,
     ids: &[i64],

@@ -4,6 +4,7 @@
 mod bench;
 mod keys;
 mod migrate;
+mod scenario;
 mod schema;
 mod seed;
 mod serve;
@@ -50,6 +51,8 @@ pub enum Command {
     Schema(schema::Args),
     /// Time each dashboard query through HTTP and as raw SQL.
     Bench(bench::Args),
+    /// Scenario tools: `backtest` the model against what happened.
+    Scenario(scenario::Args),
 }
 
 pub async fn main(cli: Cli) -> ExitCode {
@@ -61,6 +64,7 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Keys(args) => keys::run(args).await,
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args).await,
+        Command::Scenario(args) => scenario::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

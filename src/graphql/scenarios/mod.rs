@@ -12,11 +12,12 @@ use crate::graphql::connection::{build, Conn, Page, TotalCount};
 use crate::graphql::context::ContextExt;
 use crate::graphql::cost;
 use crate::graphql::ids::decode_as;
+use crate::graphql::metrics::WindowInput;
 use crate::store::entity::scenario;
 use crate::store::page as store_page;
 use crate::store::scenarios::ScenarioFilter;
 use inputs::ScenarioInput;
-use types::{ComparedScenario, Scenario, ScenarioRun};
+use types::{Backtest, ComparedScenario, Scenario, ScenarioRun};
 
 /// Scenarios compared side by side at most.
 const MAX_COMPARED: usize = 10;
@@ -66,6 +67,29 @@ impl ScenarioQuery {
     async fn scenario_run(&self, ctx: &Context<'_>, id: ID) -> Result<ScenarioRun> {
         let id = decode_as("id", "ScenarioRun", &id)?;
         Ok(ScenarioRun(app::run_of(&ctx.app(), id).await?))
+    }
+
+    /// How far to trust a projection: the model is given `baseline` (in
+    /// the past) and the demand that really came in the `weeks` after it,
+    /// and its projection is set against what happened. Lists the `first`
+    /// services with the largest errors.
+    #[graphql(
+        complexity = "cost::aggregate(cost::weeks(&baseline) + weeks.max(1) as usize, cost::Scope::Everywhere) + child_complexity"
+    )]
+    async fn scenario_backtest(
+        &self,
+        ctx: &Context<'_>,
+        baseline: WindowInput,
+        #[graphql(default = 12)] weeks: i32,
+        #[graphql(default = 10)] first: i32,
+    ) -> Result<Backtest> {
+        let window = baseline.parse()?;
+        let page = Page::parse(Some(first), None)?;
+        let backtest = crate::app::backtest::backtest(&ctx.app(), window, i64::from(weeks)).await?;
+        Ok(Backtest {
+            backtest,
+            first: page.first,
+        })
     }
 
     /// Scenarios side by side, each with its latest run (whose totals

@@ -970,3 +970,123 @@ impl ComparedScenario {
         Ok(load(ctx, LatestRun(self.scenario)).await?.map(ScenarioRun))
     }
 }
+
+/// Errors of a projection against what happened.
+#[derive(SimpleObject)]
+pub struct BacktestErrors {
+    /// Mean of |projected − actual|.
+    pub mean_absolute: f64,
+    /// Σ|projected − actual| ÷ Σ actual, as a share.
+    pub weighted_share: Option<f64>,
+    /// Mean of projected − actual: above 0 the model projects too much.
+    pub bias: f64,
+    /// Service-weeks (or services) compared.
+    pub points: i32,
+}
+
+fn backtest_errors(e: &crate::domain::scenario::backtest::Errors) -> BacktestErrors {
+    BacktestErrors {
+        mean_absolute: e.mean_absolute,
+        weighted_share: e.weighted_share,
+        bias: e.bias,
+        points: e.points as i32,
+    }
+}
+
+/// One service's projection against what happened.
+pub struct BacktestService(pub crate::app::backtest::ServiceErrors);
+
+#[Object]
+impl BacktestService {
+    async fn service(&self, ctx: &Context<'_>) -> Result<Option<Service>> {
+        Ok(load(ctx, ServiceId(self.0.service_id)).await?.map(Service))
+    }
+
+    /// Arrivals over all the weeks, projected and actual.
+    async fn projected_arrivals(&self) -> f64 {
+        self.0.projected_arrivals
+    }
+
+    async fn actual_arrivals(&self) -> f64 {
+        self.0.actual_arrivals
+    }
+
+    /// Week by week.
+    async fn arrivals(&self) -> BacktestErrors {
+        backtest_errors(&self.0.arrivals)
+    }
+
+    async fn waiting_list(&self) -> BacktestErrors {
+        backtest_errors(&self.0.waiting)
+    }
+
+    async fn utilisation(&self) -> BacktestErrors {
+        backtest_errors(&self.0.utilisation)
+    }
+}
+
+/// How far to trust a projection: the model fed the demand that really
+/// came after a past baseline, against what happened.
+pub struct Backtest {
+    pub backtest: crate::app::backtest::Backtest,
+    pub first: usize,
+}
+
+#[Object]
+impl Backtest {
+    async fn baseline_from(&self) -> Date {
+        Date(self.backtest.baseline.from())
+    }
+
+    async fn baseline_to(&self) -> Date {
+        Date(self.backtest.baseline.to())
+    }
+
+    async fn weeks(&self) -> i32 {
+        self.backtest.weeks as i32
+    }
+
+    /// Referrals taken on in the weeks after the baseline.
+    async fn demand(&self) -> f64 {
+        self.backtest.demand
+    }
+
+    /// Of which the model found no service within reach for.
+    async fn unabsorbed(&self) -> f64 {
+        self.backtest.unabsorbed
+    }
+
+    /// Each service's arrivals, week by week.
+    async fn arrivals(&self) -> BacktestErrors {
+        backtest_errors(&self.backtest.arrivals)
+    }
+
+    /// Each service's arrivals over all the weeks together.
+    async fn period_arrivals(&self) -> BacktestErrors {
+        backtest_errors(&self.backtest.period_arrivals)
+    }
+
+    /// Each service's waiting list at the end of each week.
+    async fn waiting_list(&self) -> BacktestErrors {
+        backtest_errors(&self.backtest.waiting)
+    }
+
+    /// Each service's utilisation, week by week.
+    async fn utilisation(&self) -> BacktestErrors {
+        backtest_errors(&self.backtest.utilisation)
+    }
+
+    /// The services with the largest arrivals error, largest first.
+    #[graphql(
+        complexity = "cost::list(crate::graphql::connection::MAX_FIRST as usize, child_complexity)"
+    )]
+    async fn services(&self) -> Vec<BacktestService> {
+        self.backtest
+            .services
+            .iter()
+            .take(self.first)
+            .cloned()
+            .map(BacktestService)
+            .collect()
+    }
+}
