@@ -54,6 +54,9 @@ pub struct Backtest {
     /// came: the error a commissioner planning a quarter meets (weekly
     /// counts at one service are small and noisy).
     pub period_arrivals: Errors,
+    /// The same for the naive projection that each service takes on what
+    /// it took on a week in the baseline: the yardstick for the model.
+    pub naive_period_arrivals: Errors,
     pub waiting: Errors,
     pub utilisation: Errors,
     /// Every service, the largest arrivals error first.
@@ -222,12 +225,17 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
     };
     let outcome = super::scenario_run::model(plan).await?;
 
-    let (mut arrivals, mut waiting, mut utilisation, mut period) = (
+    let (mut arrivals, mut waiting, mut utilisation, mut period, mut naive) = (
+        Tally::default(),
         Tally::default(),
         Tally::default(),
         Tally::default(),
         Tally::default(),
     );
+    let baseline_demand: HashMap<i64, f64> = base
+        .iter()
+        .map(|b| (b.placement.service_id, b.demand))
+        .collect();
     let mut services = Vec::with_capacity(outcome.services.len());
     let none = vec![None; following.len()];
     for s in &outcome.services {
@@ -256,9 +264,16 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
         let (q, q_errors) = errors(&projected_waiting, actual_waiting);
         let (u, u_errors) = errors(&projected_use, &actual_use);
         arrivals.merge(&a);
+        let came: f64 = actual_arrivals.iter().flatten().sum();
         period.add(
             &[Some(projected_arrivals.iter().flatten().sum())],
-            &[Some(actual_arrivals.iter().flatten().sum())],
+            &[Some(came)],
+        );
+        naive.add(
+            &[baseline_demand
+                .get(&s.id)
+                .map(|d| d * f64::from(horizon.weeks()))],
+            &[Some(came)],
         );
         waiting.merge(&q);
         utilisation.merge(&u);
@@ -284,6 +299,7 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
         unabsorbed: outcome.ledger.unabsorbed.iter().sum(),
         arrivals: arrivals.errors(),
         period_arrivals: period.errors(),
+        naive_period_arrivals: naive.errors(),
         waiting: waiting.errors(),
         utilisation: utilisation.errors(),
         services,

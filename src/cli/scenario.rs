@@ -87,7 +87,7 @@ fn row(name: &str, e: &Errors) -> String {
 pub fn table(b: &backtest::Backtest, top: usize, seconds: f64) -> String {
     let mut out = format!(
         "Backtest: baseline {} to {}, then {} weeks of the demand that really came ({:.0} referrals taken on, {:.0} of them with no service within reach by the model), {} services, in {:.1} s\n\n\
-         | per service and week | mean absolute error | weighted error | bias | points |\n|---|---:|---:|---:|---:|\n{}\n{}\n{}\n{}\n",
+         | per service and week | mean absolute error | weighted error | bias | points |\n|---|---:|---:|---:|---:|\n{}\n{}\n{}\n{}\n{}\n",
         b.baseline.from(),
         b.baseline.last_day(),
         b.weeks,
@@ -97,6 +97,10 @@ pub fn table(b: &backtest::Backtest, top: usize, seconds: f64) -> String {
         seconds,
         row("arrivals a week", &b.arrivals),
         row(&format!("arrivals over the {} weeks", b.weeks), &b.period_arrivals),
+        row(
+            "… if each service took on what it did in the baseline (the yardstick)",
+            &b.naive_period_arrivals
+        ),
         row("waiting list at the week's end", &b.waiting),
         row("utilisation", &b.utilisation),
     );

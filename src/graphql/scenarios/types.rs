@@ -1066,6 +1066,12 @@ impl Backtest {
         backtest_errors(&self.backtest.period_arrivals)
     }
 
+    /// The same for the naive projection that each service takes on what
+    /// it took on in the baseline: the yardstick for the model.
+    async fn naive_period_arrivals(&self) -> BacktestErrors {
+        backtest_errors(&self.backtest.naive_period_arrivals)
+    }
+
     /// Each service's waiting list at the end of each week.
     async fn waiting_list(&self) -> BacktestErrors {
         backtest_errors(&self.backtest.waiting)
