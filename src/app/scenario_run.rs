@@ -121,24 +121,39 @@ async fn record(
     data_as_of: Option<chrono::NaiveDate>,
     started: Instant,
 ) -> AppResult<scenario_run::Model> {
-    // Changed services first, the most loaded after the changes first, so
-    // the first page is the one a commissioner needs.
+    // The services the changes touch first; of those, the ones they tip
+    // over capacity, earliest first; then the largest rise in load: the
+    // first page is the one a commissioner needs.
     let mut order: Vec<&engine::ServiceOutcome> = outcome.services.iter().collect();
+    let peak = |p: &crate::domain::scenario::projection::Projection| {
+        p.weeks
+            .iter()
+            .filter_map(|w| w.utilisation)
+            .fold(0.0, f64::max)
+    };
     order.sort_by(|a, b| {
-        let load = |s: &engine::ServiceOutcome| {
-            s.after.weeks.iter().filter_map(|w| w.utilisation).fold(
-                if s.after.first_week_over.is_some() {
-                    f64::MAX / 2.0
-                } else {
-                    0.0
-                },
-                f64::max,
-            )
+        let tipped = |s: &engine::ServiceOutcome| {
+            s.before.first_week_over.is_none() && s.after.first_week_over.is_some()
         };
+        let rise = |s: &engine::ServiceOutcome| peak(&s.after) - peak(&s.before);
         b.changed()
             .cmp(&a.changed())
-            .then(load(b).total_cmp(&load(a)))
+            .then(tipped(b).cmp(&tipped(a)))
+            .then(if tipped(a) && tipped(b) {
+                a.after.first_week_over.cmp(&b.after.first_week_over)
+            } else {
+                std::cmp::Ordering::Equal
+            })
+            .then(rise(b).total_cmp(&rise(a)))
             .then(a.id.cmp(&b.id))
+    });
+    // The demand nothing absorbs, the most first.
+    let mut unabsorbed: Vec<engine::UnabsorbedFlow> = outcome.unabsorbed.clone();
+    let total = |f: &engine::UnabsorbedFlow| f.per_week.iter().sum::<f64>();
+    unabsorbed.sort_by(|a, b| {
+        total(b)
+            .total_cmp(&total(a))
+            .then(a.ward_id.cmp(&b.ward_id))
     });
     let services = order
         .into_iter()
@@ -166,7 +181,7 @@ async fn record(
             assumptions: &prepared.assumptions,
             ledger: &outcome.ledger,
             services,
-            unabsorbed: &outcome.unabsorbed,
+            unabsorbed: &unabsorbed,
             staff_cost_pence: prepared.staff_cost_pence,
             new_funding_pence: prepared.new_funding_pence,
             elapsed_ms: started.elapsed().as_millis() as i64,
