@@ -113,7 +113,8 @@ pub async fn profile(
         need_code: String,
         age_band: String,
         preferred_language: Option<String>,
-        referrals: f64,
+        needs: i64,
+        referrals: i64,
     }
     #[derive(FromQueryResult)]
     struct Totals {
@@ -154,10 +155,10 @@ pub async fn profile(
             {from_where} AND {onward}
         )
         SELECT r.ward_id, n.need_code, r.age_band, r.preferred_language,
-               CAST(SUM(1.0 / r.needs) AS DOUBLE PRECISION) AS referrals
+               CAST(r.needs AS BIGINT) AS needs, CAST(COUNT(*) AS BIGINT) AS referrals
         FROM r JOIN referral_need n ON n.referral_id = r.id
-        GROUP BY r.ward_id, n.need_code, r.age_band, r.preferred_language
-        ORDER BY r.ward_id, n.need_code, r.age_band, r.preferred_language"
+        GROUP BY r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs
+        ORDER BY r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs"
     ));
     let cells = CellRow::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
@@ -177,16 +178,23 @@ pub async fn profile(
             received: 0,
             onward: 0,
         });
+    let cells = fold(cells.into_iter().map(|c| {
+        (
+            (c.ward_id, c.need_code, c.age_band, c.preferred_language),
+            c.needs,
+            c.referrals,
+        )
+    }));
     Ok(Profile {
         cells: cells
             .into_iter()
-            .filter_map(|c| {
+            .filter_map(|((ward_id, need, age, language), referrals)| {
                 Some(Cell {
-                    ward_id: c.ward_id,
-                    need: Need::parse(&c.need_code)?,
-                    age_band: AgeBand::parse(&c.age_band),
-                    language: c.preferred_language,
-                    referrals: c.referrals,
+                    ward_id,
+                    need: Need::parse(&need)?,
+                    age_band: AgeBand::parse(&age),
+                    language,
+                    referrals,
                 })
             })
             .collect(),
@@ -206,7 +214,8 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
         need_code: String,
         age_band: String,
         preferred_language: Option<String>,
-        referrals: f64,
+        needs: i64,
+        referrals: i64,
     }
     #[derive(FromQueryResult)]
     struct TotalRow {
@@ -240,10 +249,10 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
             {from_where} AND {onward}
         )
         SELECT r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language,
-               CAST(SUM(1.0 / r.needs) AS DOUBLE PRECISION) AS referrals
+               CAST(r.needs AS BIGINT) AS needs, CAST(COUNT(*) AS BIGINT) AS referrals
         FROM r JOIN referral_need n ON n.referral_id = r.id
-        GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language
-        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language"
+        GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs
+        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs"
     ));
     let cells = CellRow::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
@@ -260,18 +269,31 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
     let totals = TotalRow::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
         .await?;
+    let cells = fold(cells.into_iter().map(|c| {
+        (
+            (
+                c.kind,
+                c.ward_id,
+                c.need_code,
+                c.age_band,
+                c.preferred_language,
+            ),
+            c.needs,
+            c.referrals,
+        )
+    }));
     Ok(WardHistory {
         cells: cells
             .into_iter()
-            .filter_map(|c| {
+            .filter_map(|((kind, ward_id, need, age, language), referrals)| {
                 Some((
-                    GatewayKind::parse(&c.kind)?,
+                    GatewayKind::parse(&kind)?,
                     Cell {
-                        ward_id: c.ward_id,
-                        need: Need::parse(&c.need_code)?,
-                        age_band: AgeBand::parse(&c.age_band),
-                        language: c.preferred_language,
-                        referrals: c.referrals,
+                        ward_id,
+                        need: Need::parse(&need)?,
+                        age_band: AgeBand::parse(&age),
+                        language,
+                        referrals,
                     },
                 ))
             })
@@ -410,6 +432,22 @@ pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placem
         .await?)
 }
 
+/// Rows of (key, needs, referrals) in key order, folded into one weight
+/// per key: a referral with n needs counts 1/n to each. The database
+/// returns whole counts and the division and addition happen here, in
+/// row order, so both engines give the same figures to the last bit.
+fn fold<K: PartialEq>(rows: impl IntoIterator<Item = (K, i64, i64)>) -> Vec<(K, f64)> {
+    let mut out: Vec<(K, f64)> = Vec::new();
+    for (key, needs, referrals) in rows {
+        let weight = referrals as f64 / needs.max(1) as f64;
+        match out.last_mut() {
+            Some((last, sum)) if *last == key => *sum += weight,
+            _ => out.push((key, weight)),
+        }
+    }
+    out
+}
+
 /// The last day of referral history: the baseline ends there by default.
 pub async fn last_day(store: &Store) -> AppResult<Option<NaiveDate>> {
     super::metrics::data_as_of(store).await
@@ -426,7 +464,8 @@ pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(u
         need_code: String,
         age_band: String,
         preferred_language: Option<String>,
-        referrals: f64,
+        needs: i64,
+        referrals: i64,
     }
     let mut sql = Sql::default();
     let mut buckets = Vec::with_capacity(weeks.len());
@@ -438,31 +477,58 @@ pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(u
         "WITH wk(i, w0, w1) AS (VALUES {buckets})
          SELECT CAST(wk.i AS BIGINT) AS week, r.residence_ward_id AS ward_id, n.need_code,
                 r.age_band, r.preferred_language,
-                CAST(SUM(1.0 / (SELECT COUNT(*) FROM referral_need x WHERE x.referral_id = r.id))
-                     AS DOUBLE PRECISION) AS referrals
+                CAST(nn.needs AS BIGINT) AS needs, CAST(COUNT(*) AS BIGINT) AS referrals
          FROM referral_flow f
          JOIN wk ON f.demand_on >= wk.w0 AND f.demand_on < wk.w1
          JOIN referral r ON r.id = f.referral_id
          JOIN referral_need n ON n.referral_id = r.id
-         GROUP BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language
-         ORDER BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language",
+         JOIN (SELECT referral_id, COUNT(*) AS needs FROM referral_need GROUP BY referral_id) nn
+           ON nn.referral_id = r.id
+         GROUP BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language, nn.needs
+         ORDER BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language, nn.needs",
         buckets = buckets.join(", "),
     ));
-    Ok(Row::find_by_statement(sql.build(store.backend()))
+    let rows = Row::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some((
-                usize::try_from(r.week).ok()?,
-                Cell {
-                    ward_id: r.ward_id,
-                    need: Need::parse(&r.need_code)?,
-                    age_band: AgeBand::parse(&r.age_band),
-                    language: r.preferred_language,
-                    referrals: r.referrals,
-                },
-            ))
-        })
-        .collect())
+        .await?;
+    Ok(fold(rows.into_iter().map(|r| {
+        (
+            (
+                r.week,
+                r.ward_id,
+                r.need_code,
+                r.age_band,
+                r.preferred_language,
+            ),
+            r.needs,
+            r.referrals,
+        )
+    }))
+    .into_iter()
+    .filter_map(|((week, ward_id, need, age, language), referrals)| {
+        Some((
+            usize::try_from(week).ok()?,
+            Cell {
+                ward_id,
+                need: Need::parse(&need)?,
+                age_band: AgeBand::parse(&age),
+                language,
+                referrals,
+            },
+        ))
+    })
+    .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_referral_with_several_needs_counts_a_share_to_each() {
+        // Two referrals with one need and three with two, for the same key:
+        // 2 + 3 / 2.
+        let folded = fold(vec![("a", 1, 2), ("a", 2, 3), ("b", 1, 1)]);
+        assert_eq!(folded, [("a", 3.5), ("b", 1.0)]);
+    }
 }
