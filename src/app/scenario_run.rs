@@ -233,9 +233,8 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         if let ChangeKind::GatewayStaff { .. } = change.what {
             let mut wards = Vec::new();
             for la in history::authorities_of(cx.store, &place_wards[i]).await? {
-                if !by_authority.contains_key(&la) {
-                    let of_la = history::wards_of(cx.store, &field, Place::Area(la)).await?;
-                    by_authority.insert(la, of_la);
+                if let std::collections::hash_map::Entry::Vacant(e) = by_authority.entry(la) {
+                    e.insert(history::wards_of(cx.store, &field, Place::Area(la)).await?);
                 }
                 wards.extend(&by_authority[&la]);
             }

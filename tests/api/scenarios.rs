@@ -339,10 +339,6 @@ async fn a_commissioner_creates_runs_copies_and_archives_a_scenario() {
         })
         .unwrap_or_else(|| panic!("no service gets busier: {services:?}"));
     let service_id = busier["service"]["id"].as_str().expect("a service id");
-    eprintln!(
-        "DEBUG1 {weekly:?} {totals} n={} busier={busier}",
-        services.len()
-    );
     band_is_ordered(&busier["peakWaitingBand"], "the peak waiting list");
     let body = app
         .gql(
@@ -498,7 +494,6 @@ async fn a_scenario_with_no_changes_projects_each_services_baseline_demand_uncha
         demand.keys().cloned().collect::<BTreeSet<_>>(),
         "the run reports every service of the ward"
     );
-    eprintln!("DEBUG2 {} {demand:?}", services.len());
     for s in &services {
         let id = s["service"]["id"].as_str().expect("a service id");
         let before = f64_of(&s["before"]["arrivalsPerWeek"], "before");
@@ -544,13 +539,6 @@ async fn the_same_scenario_and_seed_give_the_same_bands() {
             .collect()
     };
     let a = figures(run_services(&app, &first).await);
-    eprintln!(
-        "DEBUG3 n={} bands={}",
-        a.len(),
-        a.values()
-            .filter(|f| f["peakWaitingBand"].is_object())
-            .count()
-    );
     let b = figures(run_services(&app, &second).await);
     assert!(
         a.values().any(|f| f["peakWaitingBand"].is_object()),
@@ -613,7 +601,6 @@ async fn demand_no_service_can_absorb_is_reported_not_dropped() {
     assert!(f64_of(&totals["routed"], "routed").abs() < 0.01, "{totals}");
 
     let entries = nodes(&r["unabsorbed"]);
-    eprintln!("DEBUG4 {totals} {entries:?}");
     assert!(!entries.is_empty(), "the demand is reported: {r}");
     for e in &entries {
         assert_eq!(e["need"], "DEMENTIA", "{e}");
@@ -742,30 +729,35 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
             "rampWeeks": 8,
         }],
     });
+    // The good scenario with one thing wrong.
+    let spoiled = |spoil: &dyn Fn(&mut Value)| {
+        let mut input = good.clone();
+        spoil(&mut input);
+        input
+    };
     let unknown_pcn = ids::encode("Pcn", 999_999).0;
-    let also_in_the_ward = ward.clone();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("horizonWeeks", Box::new(|s| s["horizonWeeks"] = json!(0))),
-        ("horizonWeeks", Box::new(|s| s["horizonWeeks"] = json!(105))),
+    let cases = [
+        ("horizonWeeks", spoiled(&|s| s["horizonWeeks"] = json!(0))),
+        ("horizonWeeks", spoiled(&|s| s["horizonWeeks"] = json!(105))),
         (
             "changes.0.gatewayStaff.place",
-            Box::new(move |s| {
+            spoiled(&|s| {
                 s["changes"][0]["gatewayStaff"]["place"] = json!({ "pcnId": unknown_pcn })
             }),
         ),
         (
             "changes.0.gatewayStaff.staff",
-            Box::new(|s| s["changes"][0]["gatewayStaff"]["staff"] = json!(-1)),
+            spoiled(&|s| s["changes"][0]["gatewayStaff"]["staff"] = json!(-1)),
         ),
         (
             "changes.0.rampWeeks",
-            Box::new(|s| s["changes"][0]["rampWeeks"] = json!(60)),
+            spoiled(&|s| s["changes"][0]["rampWeeks"] = json!(60)),
         ),
         (
             "changes.0",
-            Box::new(move |s| {
+            spoiled(&|s| {
                 s["changes"][0]["extraDemand"] = json!({
-                    "place": { "areaId": also_in_the_ward },
+                    "place": { "areaId": ward },
                     "need": "LONELINESS",
                     "perWeek": 1,
                 })
@@ -773,14 +765,12 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
         ),
         (
             "changes.0.gatewayStaff.peoplePerYear",
-            Box::new(|s| {
+            spoiled(&|s| {
                 s["changes"][0]["gatewayStaff"]["kind"] = json!("COMMUNITY_HEALTH_CHAMPIONS")
             }),
         ),
     ];
-    for (field, spoil) in cases {
-        let mut input = good.clone();
-        spoil(&mut input);
+    for (field, input) in cases {
         let body = app
             .gql(&app.keys.commissioner, CREATE, json!({ "input": input }))
             .await;

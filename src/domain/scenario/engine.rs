@@ -396,6 +396,9 @@ pub fn run(plan: &Plan) -> Outcome {
             let changes = plan.schedules.len();
             let news: Vec<usize> = plan.services.iter().filter_map(|s| s.opened_by).collect();
             let mut spreads: HashMap<Vec<bool>, Spread> = HashMap::new();
+            // The week indexes the ledger, every service's arrivals and
+            // each change's schedule at once.
+            #[allow(clippy::needless_range_loop)]
             for w in 0..weeks {
                 let open_now: Vec<bool> = news.iter().map(|&c| factor(c, w) > 0.0).collect();
                 if !spreads.contains_key(&open_now) {

@@ -81,7 +81,7 @@ enum Draw {
 
 impl Draw {
     fn new(mean: f64) -> Self {
-        if !(mean > 0.0) || !mean.is_finite() {
+        if mean.is_nan() || mean <= 0.0 || !mean.is_finite() {
             return Draw::Zero;
         }
         if mean > TABLE_UP_TO {
