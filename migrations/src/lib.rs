@@ -17,6 +17,7 @@ mod m20261123_000010_add_referral_flow_episodes;
 mod m20261123_000011_create_referral_writes;
 mod m20261130_000012_widen_no_fit_reasons;
 mod m20261130_000013_create_scenarios;
+mod m20261130_000014_index_event_days;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_create_referral_writes::Migration),
             Box::new(m20261130_000012_widen_no_fit_reasons::Migration),
             Box::new(m20261130_000013_create_scenarios::Migration),
+            Box::new(m20261130_000014_index_event_days::Migration),
         ]
     }
 }

@@ -219,29 +219,55 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     // authority's): the history of all of them is read at once.
     let mut place_wards: Vec<Vec<i64>> = vec![Vec::new(); d.changes.len()];
     let mut authority_wards: Vec<Vec<i64>> = vec![Vec::new(); d.changes.len()];
-    let mut read: BTreeSet<i64> = BTreeSet::new();
-    let mut by_authority: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (i, change) in d.changes.iter().enumerate() {
-        let field = format!("changes.{i}.{}.place", change.what.field());
-        let (ChangeKind::ExtraDemand { place, .. } | ChangeKind::GatewayStaff { place, .. }) =
-            &change.what
-        else {
-            continue;
-        };
-        place_wards[i] = history::wards_of(cx.store, &field, *place).await?;
-        read.extend(&place_wards[i]);
-        if let ChangeKind::GatewayStaff { .. } = change.what {
-            let mut wards = Vec::new();
-            for la in history::authorities_of(cx.store, &place_wards[i]).await? {
-                if let std::collections::hash_map::Entry::Vacant(e) = by_authority.entry(la) {
-                    e.insert(history::wards_of(cx.store, &field, Place::Area(la)).await?);
-                }
-                wards.extend(&by_authority[&la]);
+    let named: Vec<(usize, String, Place)> = d
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, change)| match &change.what {
+            ChangeKind::ExtraDemand { place, .. } | ChangeKind::GatewayStaff { place, .. } => {
+                Some((
+                    i,
+                    format!("changes.{i}.{}.place", change.what.field()),
+                    *place,
+                ))
             }
-            wards.sort_unstable();
-            wards.dedup();
-            read.extend(&wards);
-            authority_wards[i] = wards;
+            _ => None,
+        })
+        .collect();
+    let places: Vec<(String, Place)> = named.iter().map(|(_, f, p)| (f.clone(), *p)).collect();
+    for ((i, _, _), wards) in named
+        .iter()
+        .zip(history::wards_of_places(cx.store, &places).await?)
+    {
+        place_wards[*i] = wards;
+    }
+    let mut read: BTreeSet<i64> = place_wards.iter().flatten().copied().collect();
+    let staff: Vec<usize> = named
+        .iter()
+        .filter(|(i, _, _)| matches!(d.changes[*i].what, ChangeKind::GatewayStaff { .. }))
+        .map(|(i, _, _)| *i)
+        .collect();
+    if !staff.is_empty() {
+        let staff_wards: Vec<i64> = staff
+            .iter()
+            .flat_map(|i| place_wards[*i].iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let in_authority = history::authority_wards(cx.store, &staff_wards).await?;
+        let authority_of: HashMap<i64, i64> = in_authority.iter().copied().collect();
+        for &i in &staff {
+            let authorities: BTreeSet<i64> = place_wards[i]
+                .iter()
+                .filter_map(|w| authority_of.get(w))
+                .copied()
+                .collect();
+            authority_wards[i] = in_authority
+                .iter()
+                .filter(|(_, la)| authorities.contains(la))
+                .map(|(w, _)| *w)
+                .collect();
+            read.extend(&authority_wards[i]);
         }
     }
     let read: Vec<i64> = read.into_iter().collect();

@@ -34,7 +34,7 @@ impl ScenarioFigures {
              | run | p50 / p95 / max ms |\n|---|---|\n\
              | mean projection (runScenario, 0 replications) | {} |\n\
              | with 200 replications (runScenario) | {} |\n\
-             | with 200 replications (run's own elapsed, without the HTTP round trip) | {} |\n",
+             | with 200 replications: reading and the model, as the run records it (storing the run not counted) | {} |\n",
             self.pcns,
             self.services,
             self.services_changed,

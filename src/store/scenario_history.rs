@@ -520,6 +520,101 @@ pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(u
     .collect())
 }
 
+/// The wards of each of `places` (a ward; the wards of a local authority
+/// or ICB; the wards of a PCN's practices), in id order, in two reads for
+/// any number of places; BAD_USER_INPUT naming a place's field when it
+/// does not exist or has no wards.
+pub async fn wards_of_places(
+    store: &Store,
+    places: &[(String, Place)],
+) -> AppResult<Vec<Vec<i64>>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        place: i64,
+        ward: i64,
+    }
+    let ids = |pick: fn(&Place) -> Option<i64>| -> Vec<i64> {
+        let mut v: Vec<i64> = places.iter().filter_map(|(_, p)| pick(p)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let areas = ids(|p| match p {
+        Place::Area(a) => Some(*a),
+        Place::Pcn(_) => None,
+    });
+    let pcns = ids(|p| match p {
+        Place::Pcn(p) => Some(*p),
+        Place::Area(_) => None,
+    });
+    let mut of_area: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut of_pcn: HashMap<i64, Vec<i64>> = HashMap::new();
+    if !areas.is_empty() {
+        let mut sql = Sql::new(
+            "SELECT a.id AS place, w.id AS ward
+             FROM area a
+             JOIN area w ON w.kind = 'ward'
+              AND (w.id = a.id OR w.parent_id = a.id
+                   OR w.parent_id IN (SELECT la.id FROM area la WHERE la.parent_id = a.id))
+             WHERE a.id IN ",
+        );
+        sql.bind_list(&areas).push(" ORDER BY a.id, w.id");
+        for r in Row::find_by_statement(sql.build(store.backend()))
+            .all(&*store.lane().await?)
+            .await?
+        {
+            of_area.entry(r.place).or_default().push(r.ward);
+        }
+    }
+    if !pcns.is_empty() {
+        let mut sql =
+            Sql::new("SELECT pcn_id AS place, ward_id AS ward FROM gp_practice WHERE pcn_id IN ");
+        sql.bind_list(&pcns)
+            .push(" GROUP BY pcn_id, ward_id ORDER BY pcn_id, ward_id");
+        for r in Row::find_by_statement(sql.build(store.backend()))
+            .all(&*store.lane().await?)
+            .await?
+        {
+            of_pcn.entry(r.place).or_default().push(r.ward);
+        }
+    }
+    places
+        .iter()
+        .map(|(field, place)| {
+            let (found, what, id) = match place {
+                Place::Area(a) => (of_area.get(a), "area", *a),
+                Place::Pcn(p) => (of_pcn.get(p), "PCN", *p),
+            };
+            found.cloned().ok_or_else(|| {
+                AppError::bad_input(
+                    field,
+                    format!("no {what} with id {id} and wards of its own is known"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Every ward of the local authorities `wards` lie in, with its authority.
+pub async fn authority_wards(store: &Store, wards: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        ward: i64,
+        authority: i64,
+    }
+    let mut sql = Sql::new(
+        "SELECT w.id AS ward, w.parent_id AS authority FROM area w
+         WHERE w.kind = 'ward' AND w.parent_id IN (SELECT parent_id FROM area WHERE id IN ",
+    );
+    sql.bind_list(wards).push(") ORDER BY w.id");
+    Ok(Row::find_by_statement(sql.build(store.backend()))
+        .all(&*store.lane().await?)
+        .await?
+        .into_iter()
+        .map(|r| (r.ward, r.authority))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
-    QueryOrder, Select, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -308,6 +308,9 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
         new_funding_pence: r.new_funding_pence,
         elapsed_ms: r.elapsed_ms,
     };
+    let clock = std::time::Instant::now();
+    let lap =
+        |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis(), "scenario store");
     let txn = store.db().begin().await?;
     let run = numbered(run).insert(&txn).await?;
     let rows: Vec<scenario_run_service::Model> = r
@@ -321,6 +324,7 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
     }
     // Rows are numbered in the order written, so each chunk's ids follow
     // its first; read them back in that order to attach the needs.
+    lap("rows built");
     let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         scenario_run_service::Entity::insert_many(chunk.iter().cloned().map(numbered))
@@ -330,14 +334,16 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
     if !rows.is_empty() {
         ids.extend(
             scenario_run_service::Entity::find()
+                .select_only()
+                .column(scenario_run_service::Column::Id)
                 .filter(scenario_run_service::Column::RunId.eq(run.id))
                 .order_by_asc(scenario_run_service::Column::Id)
+                .into_tuple::<i64>()
                 .all(&txn)
-                .await?
-                .into_iter()
-                .map(|m| m.id),
+                .await?,
         );
     }
+    lap("services written");
     let need_rows: Vec<scenario_run_need::ActiveModel> = needs
         .into_iter()
         .filter_map(|(i, n)| {
@@ -355,6 +361,7 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
             .exec(&txn)
             .await?;
     }
+    lap("needs written");
     let lost: Vec<scenario_run_unabsorbed::Model> = r
         .unabsorbed
         .iter()
@@ -379,7 +386,9 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
             .exec(&txn)
             .await?;
     }
+    lap("unabsorbed written");
     txn.commit().await?;
+    lap("committed");
     Ok(run)
 }
 

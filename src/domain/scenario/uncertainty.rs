@@ -41,21 +41,35 @@ fn band(values: &mut [f64]) -> Band {
         Percentile::Median.rank(n),
         Percentile::P90.rank(n),
     ];
+    // Most futures of a service with room wait for nothing: the zeros go
+    // first, and a rank among them needs no selection.
+    let mut zeros = 0;
+    for i in 0..values.len() {
+        if values[i] <= 0.0 {
+            values.swap(i, zeros);
+            zeros += 1;
+        }
+    }
     let mut found = [None; 3];
     // Each selection leaves everything after the chosen place no smaller,
     // so the next (higher) rank is selected from there on.
-    let mut from = 0;
+    let mut from = zeros;
     for (slot, rank) in found.iter_mut().zip(ranks) {
         let Some(i) = usize::try_from(rank).ok().and_then(|r| r.checked_sub(1)) else {
             continue;
         };
-        if i >= values.len() || i < from {
+        if i >= values.len() {
             continue;
         }
-        let rest = &mut values[from..];
-        rest.select_nth_unstable_by(i - from, f64::total_cmp);
+        if i < zeros {
+            *slot = Some(0.0);
+            continue;
+        }
+        if i >= from {
+            values[from..].select_nth_unstable_by(i - from, f64::total_cmp);
+            from = i;
+        }
         *slot = Some(values[i]).filter(|v| v.is_finite());
-        from = i;
     }
     Band {
         p10: found[0],
@@ -229,7 +243,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn selection_finds_what_a_full_sort_finds(
-            mut values in proptest::collection::vec(0.0..100.0_f64, 1..300)
+            mut values in proptest::collection::vec(
+                proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..100.0_f64],
+                1..300,
+            )
         ) {
             let mut sorted = values.clone();
             sorted.sort_by(f64::total_cmp);
