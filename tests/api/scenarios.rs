@@ -841,3 +841,133 @@ async fn compare_scenarios_shows_each_beside_its_baseline() {
         "{tb}"
     );
 }
+
+#[tokio::test]
+async fn a_runs_groups_add_up_to_its_totals_and_a_groups_series_to_its_services() {
+    let app = spawn_demo_app(as_of()).await;
+    let (pcn, _) = a_pcn(&app).await;
+    let scenario = create(
+        &app,
+        &app.keys.commissioner,
+        link_workers("Groups", &pcn, 2.0, 12, 20),
+    )
+    .await;
+    let run_id = run(&app, scenario["id"].as_str().expect("an id")).await;
+    let totals = read_run(&app, &run_id).await["totals"].clone();
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($id: ID!) { scenarioRun(id: $id) {
+                groups(by: PCN, first: 100) {
+                    totalCount
+                    edges { node { key label services before { arrivalsPerWeek } after { arrivalsPerWeek } } }
+                }
+            } }",
+            json!({ "id": run_id }),
+        )
+        .await;
+    let groups = nodes(&data(&body)["scenarioRun"]["groups"]);
+    assert!(!groups.is_empty());
+    // PCN groups part the run's services: their sums are the run's.
+    let services: i64 = groups
+        .iter()
+        .map(|g| g["services"].as_i64().expect("a count"))
+        .sum();
+    assert_eq!(Some(services), totals["services"].as_i64());
+    for side in ["before", "after"] {
+        let sum: f64 = groups
+            .iter()
+            .map(|g| f64_of(&g[side]["arrivalsPerWeek"], side))
+            .sum();
+        let total = f64_of(&totals[side]["arrivalsPerWeek"], side);
+        assert!(
+            (sum - total).abs() < 1e-6 * total.max(1.0),
+            "{side}: {sum} and {total}"
+        );
+    }
+
+    // The busiest group's weekly series averages to its arrivals a week.
+    let group = groups
+        .iter()
+        .max_by(|a, b| {
+            f64_of(&a["after"]["arrivalsPerWeek"], "a")
+                .total_cmp(&f64_of(&b["after"]["arrivalsPerWeek"], "b"))
+        })
+        .expect("a group");
+    assert!(!group["label"].as_str().expect("a label").is_empty());
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($id: ID!, $key: String!) { scenarioRun(id: $id) {
+                series(of: { groupBy: PCN, key: $key }) { week arrivalsAfter waitingBand { p50 } }
+            } }",
+            json!({ "id": run_id, "key": group["key"] }),
+        )
+        .await;
+    let weeks = list(&data(&body)["scenarioRun"]["series"], "series").clone();
+    assert_eq!(weeks.len(), 12);
+    let mean = weeks
+        .iter()
+        .map(|w| f64_of(&w["arrivalsAfter"], "arrivals"))
+        .sum::<f64>()
+        / 12.0;
+    let expected = f64_of(&group["after"]["arrivalsPerWeek"], "group");
+    // Each week of the series is rounded to a thousandth per service.
+    assert!(
+        (mean - expected).abs() < 0.01 * expected.max(1.0),
+        "{mean} and {expected}"
+    );
+    assert!(
+        weeks.iter().all(|w| w["waitingBand"].is_null()),
+        "a group has no bands"
+    );
+}
+
+#[tokio::test]
+async fn the_backtest_sets_the_projection_against_what_happened() {
+    let app = spawn_demo_app(as_of()).await;
+    let query = "query ($baseline: WindowInput!) {
+        scenarioBacktest(baseline: $baseline, weeks: 4, first: 5) {
+            weeks demand unabsorbed
+            arrivals { meanAbsolute weightedShare bias points }
+            periodArrivals { points }
+            naivePeriodArrivals { points }
+            waitingList { points }
+            services { service { id } projectedArrivals actualArrivals arrivals { meanAbsolute } }
+        }
+    }";
+    // The twelve weeks that end four weeks before the demo's last day.
+    let to = as_of() + Duration::days(1) - Duration::weeks(4);
+    let past = json!({ "from": (to - Duration::weeks(12)).to_string(), "to": to.to_string() });
+    let body = app
+        .gql(&app.keys.commissioner, query, json!({ "baseline": past }))
+        .await;
+    let b = &data(&body)["scenarioBacktest"];
+    assert_eq!(b["weeks"], 4);
+    assert!(f64_of(&b["demand"], "demand") > 0.0, "{b}");
+    let services = list(&b["services"], "services");
+    assert_eq!(services.len(), 5);
+    let errors: Vec<f64> = services
+        .iter()
+        .map(|s| f64_of(&s["arrivals"]["meanAbsolute"], "error"))
+        .collect();
+    assert!(
+        errors.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {errors:?}"
+    );
+    let points = b["arrivals"]["points"].as_i64().expect("points");
+    assert_eq!(Some(points), b["waitingList"]["points"].as_i64());
+    assert_eq!(b["periodArrivals"]["points"].as_i64(), Some(points / 4));
+
+    // Weeks that have not happened yet cannot be backtested.
+    let to = crate::helpers::today() + Duration::days(1);
+    let recent = json!({ "from": (to - Duration::weeks(12)).to_string(), "to": to.to_string() });
+    let body = app
+        .gql(&app.keys.commissioner, query, json!({ "baseline": recent }))
+        .await;
+    assert_bad_input(&body, "weeks");
+    let body = app
+        .gql(&app.keys.provider, query, json!({ "baseline": past }))
+        .await;
+    assert_error(&body, "FORBIDDEN");
+}
