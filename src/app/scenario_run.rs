@@ -102,9 +102,18 @@ pub async fn run(cx: &Context<'_>, id: i64) -> AppResult<scenario_run::Model> {
     Ok(run)
 }
 
-/// Runs the model on a blocking thread: it is arithmetic only, and a
-/// large run should not hold up the requests sharing the runtime.
+/// One model at a time in this process: a run draws on every core, so
+/// two at once would only slow each other and every other request.
+static MODEL: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Runs the model on a blocking thread (it is arithmetic only, and a large
+/// run should not hold up the requests sharing the runtime), one run at a
+/// time; a run waiting its turn is stopped by its request's timeout.
 pub async fn model(plan: Plan) -> AppResult<Outcome> {
+    let _turn = MODEL
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal("the scenario model was closed".into()))?;
     tokio::task::spawn_blocking(move || engine::run(&plan))
         .await
         .map_err(|e| AppError::Internal(format!("a scenario run stopped: {e}")))
