@@ -184,7 +184,7 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
     let routing = history::routing_history(cx.store, &baseline, &wards).await?;
     let routed = route_streams(
         streams,
-        &destinations(
+        destinations(
             &wards,
             &centroids,
             &near,
@@ -192,10 +192,11 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
             &[],
             DEFAULT_MAX_DISTANCE_KM,
         ),
-        &routing,
+        routing,
         DEFAULT_MAX_DISTANCE_KM,
         cx.stale_after_days,
-    );
+    )
+    .await?;
     let plan = Plan {
         weeks: horizon.weeks(),
         schedules,

@@ -588,11 +588,12 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     );
     let streams = route_streams(
         parts.streams,
-        &destinations_of,
-        &routing_history,
+        destinations_of,
+        routing_history,
         d.max_distance_km,
         cx.stale_after_days,
-    );
+    )
+    .await?;
 
     lap("routed");
     Ok(Prepared {
@@ -672,60 +673,109 @@ pub(super) fn destinations(
     out
 }
 
-/// Each stream with where it goes. Streams alike in ward, need, age and
-/// required capabilities go alike, so each such kind is routed once, over
-/// the services near its ward that address its need.
-pub(super) fn route_streams(
+/// What streams alike in ward, need, age band and required capabilities
+/// share: their route.
+type Kind = (
+    i64,
+    Need,
+    Option<crate::domain::codes::AgeBand>,
+    Vec<Capability>,
+);
+
+/// Each stream with where it goes. Streams alike go alike, so each kind
+/// is routed once, over the services near its ward that address its need;
+/// the kinds are routed on every core, off the async runtime.
+pub(super) async fn route_streams(
     streams: Vec<Stream>,
+    destinations_of: HashMap<i64, Vec<Destination>>,
+    history: history::RoutingHistory,
+    max_distance_km: f64,
+    stale_after_days: i64,
+) -> AppResult<Vec<(Stream, Arc<Routed>)>> {
+    tokio::task::spawn_blocking(move || {
+        let mut kinds: Vec<Kind> = streams
+            .iter()
+            .map(|s| (s.ward_id, s.need, s.age_band, s.required.clone()))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let per_thread = kinds.len().div_ceil(threads).max(1);
+        let (destinations_of, history) = (&destinations_of, &history);
+        let routed: HashMap<Kind, Arc<Routed>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = kinds
+                .chunks(per_thread)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        route_kinds(
+                            chunk,
+                            destinations_of,
+                            history,
+                            max_distance_km,
+                            stale_after_days,
+                        )
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a routing thread does not panic"))
+                .collect()
+        });
+        streams
+            .into_iter()
+            .map(|s| {
+                let kind: Kind = (s.ward_id, s.need, s.age_band, s.required.clone());
+                let r = routed[&kind].clone();
+                (s, r)
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("routing a scenario's streams stopped: {e}")))
+}
+
+fn route_kinds(
+    kinds: &[Kind],
     destinations_of: &HashMap<i64, Vec<Destination>>,
     history: &history::RoutingHistory,
     max_distance_km: f64,
     stale_after_days: i64,
-) -> Vec<(Stream, Arc<Routed>)> {
-    type Kind = (
-        i64,
-        Need,
-        Option<crate::domain::codes::AgeBand>,
-        Vec<Capability>,
-    );
+) -> Vec<(Kind, Arc<Routed>)> {
     let rules = RoutingRules::default();
     let empty = HashMap::new();
     let mut addressing: HashMap<(i64, Need), Vec<Destination>> = HashMap::new();
-    let mut routed: HashMap<Kind, Arc<Routed>> = HashMap::new();
-    streams
-        .into_iter()
-        .map(|s| {
-            let kind: Kind = (s.ward_id, s.need, s.age_band, s.required.clone());
-            let r = routed
-                .entry(kind)
-                .or_insert_with(|| {
-                    let near = addressing.entry((s.ward_id, s.need)).or_insert_with(|| {
-                        destinations_of
-                            .get(&s.ward_id)
-                            .into_iter()
-                            .flatten()
-                            .filter(|d| d.candidate.needs.contains(&s.need))
-                            .cloned()
-                            .collect()
-                    });
-                    let wants = Wants {
-                        needs: vec![s.need],
-                        required: s.required.clone(),
-                        preferred: Vec::new(),
-                        age_band: s.age_band,
-                        max_distance_km,
-                        include_full: true,
-                        stale_after_days,
-                    };
-                    Arc::new(routing::route(
-                        &wants,
-                        near,
-                        history.get(&(s.ward_id, s.need)).unwrap_or(&empty),
-                        &rules,
-                    ))
-                })
-                .clone();
-            (s, r)
+    kinds
+        .iter()
+        .map(|kind| {
+            let (ward, need, age_band, required) = kind;
+            let near = addressing.entry((*ward, *need)).or_insert_with(|| {
+                destinations_of
+                    .get(ward)
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| d.candidate.needs.contains(need))
+                    .cloned()
+                    .collect()
+            });
+            let wants = Wants {
+                needs: vec![*need],
+                required: required.clone(),
+                preferred: Vec::new(),
+                age_band: *age_band,
+                max_distance_km,
+                include_full: true,
+                stale_after_days,
+            };
+            let r = routing::route(
+                &wants,
+                near,
+                history.get(&(*ward, *need)).unwrap_or(&empty),
+                &rules,
+            );
+            (kind.clone(), Arc::new(r))
         })
         .collect()
 }

@@ -208,68 +208,68 @@ pub async fn profile(
 /// went on. One read for every place a run looks at.
 pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppResult<WardHistory> {
     #[derive(FromQueryResult)]
-    struct CellRow {
+    struct Row {
         kind: String,
         ward_id: i64,
         need_code: String,
         age_band: String,
         preferred_language: Option<String>,
+        onward: i64,
         needs: i64,
         referrals: i64,
     }
-    #[derive(FromQueryResult)]
-    struct TotalRow {
-        kind: String,
-        ward_id: i64,
-        received: i64,
-        onward: i64,
-    }
-    let scope = |sql: &mut Sql| {
-        let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-        let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-        let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
-        let ids = if ids.is_empty() {
-            "NULL".to_owned()
-        } else {
-            ids.join(", ")
-        };
-        format!(
-            "FROM referral r JOIN gateway g ON g.id = r.gateway_id
-             WHERE r.received_at >= {from} AND r.received_at < {to}
-               AND r.residence_ward_id IN ({ids})"
-        )
-    };
-    let onward = "EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)";
     let mut sql = Sql::default();
-    let from_where = scope(&mut sql);
+    let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
+    let ids = if ids.is_empty() {
+        "NULL".to_owned()
+    } else {
+        ids.join(", ")
+    };
+    // One row per referral and need: whole counts by whether the referral
+    // went on and how many needs it has, so received, onward and each
+    // need's share are all exact sums (see `fold`).
     sql.push(&format!(
         "WITH r AS (
             SELECT r.id, g.kind, r.residence_ward_id AS ward_id, r.age_band, r.preferred_language,
-                   (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs
-            {from_where} AND {onward}
+                   (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs,
+                   CASE WHEN EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)
+                        THEN 1 ELSE 0 END AS onward
+            FROM referral r JOIN gateway g ON g.id = r.gateway_id
+            WHERE r.received_at >= {from} AND r.received_at < {to}
+              AND r.residence_ward_id IN ({ids})
         )
         SELECT r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language,
-               CAST(r.needs AS BIGINT) AS needs, CAST(COUNT(*) AS BIGINT) AS referrals
+               CAST(r.onward AS BIGINT) AS onward, CAST(r.needs AS BIGINT) AS needs,
+               CAST(COUNT(*) AS BIGINT) AS referrals
         FROM r JOIN referral_need n ON n.referral_id = r.id
-        GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs
-        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs"
+        GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.onward, r.needs
+        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.onward, r.needs"
     ));
-    let cells = CellRow::find_by_statement(sql.build(store.backend()))
+    let rows = Row::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
         .await?;
-    let mut sql = Sql::default();
-    let from_where = scope(&mut sql);
-    sql.push(&format!(
-        "SELECT g.kind, r.residence_ward_id AS ward_id, CAST(COUNT(*) AS BIGINT) AS received,
-                CAST(SUM(CASE WHEN {onward} THEN 1 ELSE 0 END) AS BIGINT) AS onward
-         {from_where}
-         GROUP BY g.kind, r.residence_ward_id
-         ORDER BY g.kind, r.residence_ward_id"
-    ));
-    let totals = TotalRow::find_by_statement(sql.build(store.backend()))
-        .all(&*store.lane().await?)
-        .await?;
-    let cells = fold(cells.into_iter().map(|c| {
+    // A referral with n needs is n rows: its ward's and kind's need rows
+    // by `needs` add up to n × the referrals.
+    let mut need_rows: std::collections::BTreeMap<(String, i64, i64, i64), i64> =
+        std::collections::BTreeMap::new();
+    for r in &rows {
+        *need_rows
+            .entry((r.kind.clone(), r.ward_id, r.needs, r.onward))
+            .or_default() += r.referrals;
+    }
+    let mut totals: std::collections::BTreeMap<(String, i64), (i64, i64)> =
+        std::collections::BTreeMap::new();
+    for ((kind, ward, needs, onward), n) in need_rows {
+        let referrals = n / needs.max(1);
+        let t = totals.entry((kind, ward)).or_default();
+        t.0 += referrals;
+        if onward == 1 {
+            t.1 += referrals;
+        }
+    }
+    let cells = fold(rows.into_iter().filter(|r| r.onward == 1).map(|c| {
         (
             (
                 c.kind,
@@ -300,12 +300,12 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
             .collect(),
         totals: totals
             .into_iter()
-            .filter_map(|t| {
+            .filter_map(|((kind, ward), (received, onward))| {
                 Some((
-                    t.ward_id,
-                    GatewayKind::parse(&t.kind)?,
-                    t.received as f64,
-                    t.onward as f64,
+                    ward,
+                    GatewayKind::parse(&kind)?,
+                    received as f64,
+                    onward as f64,
                 ))
             })
             .collect(),
