@@ -444,8 +444,11 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
 
     lap("reachable");
     let ids: Vec<i64> = parts.services.iter().copied().collect();
-    let baseline_of = baseline_services(cx, baseline, &ids).await?;
-    lap("baseline services");
+    let (baseline_of, routing_history) = tokio::try_join!(
+        baseline_services(cx, baseline, &ids),
+        history::routing_history(cx.store, baseline, &stream_wards),
+    )?;
+    lap("baseline services and routing history");
     let mut default_episodes = 0;
     let mut services_in: Vec<ServiceInput> =
         Vec::with_capacity(ids.len() + parts.new_services.len());
@@ -576,8 +579,6 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         .iter()
         .map(|b| (b.placement.service_id, b))
         .collect();
-    let routing_history = history::routing_history(cx.store, baseline, &stream_wards).await?;
-    lap("routing history");
     let destinations_of = destinations(
         &stream_wards,
         &centroids,
@@ -977,35 +978,31 @@ pub(super) async fn baseline_services(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = metrics::overview(
-        cx.store,
-        &OverviewQuery {
-            windows: vec![*baseline],
-            area_id: None,
-            need: None,
-            gateway_id: None,
-            group_by: GroupBy::Service,
-            services: Some(ids.to_vec()),
-            today: cx.today,
-            stale_before: Utc::now() - Duration::days(cx.stale_after_days),
-        },
-    )
-    .await?;
-    let clock = Instant::now();
-    let lap =
-        |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis(), "scenario baseline");
-    lap("overview");
+    let query = OverviewQuery {
+        windows: vec![*baseline],
+        area_id: None,
+        need: None,
+        gateway_id: None,
+        group_by: GroupBy::Service,
+        services: Some(ids.to_vec()),
+        today: cx.today,
+        stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+    };
+    // The overview is the long read; the rest run beside it, as many at
+    // once as the request has lanes.
+    let (rows, (episodes, needs, caps, placements)) =
+        tokio::try_join!(metrics::overview(cx.store, &query), async {
+            tokio::try_join!(
+                history::episodes(cx.store, baseline, ids),
+                services::needs_of(cx.store, ids),
+                services::capabilities_of(cx.store, ids),
+                history::placements(cx.store, ids),
+            )
+        })?;
     let measured: HashMap<i64, metrics::OverviewRow> = rows
         .into_iter()
         .filter_map(|r| Some((r.key.parse::<i64>().ok()?, r)))
         .collect();
-    let episodes = history::episodes(cx.store, baseline, ids).await?;
-    lap("episodes");
-    let needs = services::needs_of(cx.store, ids).await?;
-    let caps = services::capabilities_of(cx.store, ids).await?;
-    lap("needs and capabilities");
-    let placements = history::placements(cx.store, ids).await?;
-    lap("placements");
     let mut out = Vec::with_capacity(placements.len());
     for p in placements {
         let id = p.service_id;
