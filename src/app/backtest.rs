@@ -156,19 +156,7 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let centroids: HashMap<i64, Point> = history::centroids(cx.store, &wards)
-        .await?
-        .into_iter()
-        .map(|c| {
-            (
-                c.id,
-                Point {
-                    lat: c.latitude,
-                    lon: c.longitude,
-                },
-            )
-        })
-        .collect();
+    let centroids: HashMap<i64, Point> = history::centroids(cx.store, &wards).await?;
     let needs: Vec<Need> = streams
         .iter()
         .map(|s| s.need)

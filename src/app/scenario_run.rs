@@ -418,19 +418,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
     all_wards.extend(&stream_wards);
     all_wards.sort_unstable();
     all_wards.dedup();
-    let centroids: HashMap<i64, Point> = history::centroids(cx.store, &all_wards)
-        .await?
-        .into_iter()
-        .map(|c| {
-            (
-                c.id,
-                Point {
-                    lat: c.latitude,
-                    lon: c.longitude,
-                },
-            )
-        })
-        .collect();
+    let centroids: HashMap<i64, Point> = history::centroids(cx.store, &all_wards).await?;
     lap("centroids");
     let needs: Vec<Need> = parts
         .streams

@@ -66,7 +66,8 @@ fn search_inputs(wards: &[i64]) -> Vec<Value> {
         .collect()
 }
 
-async fn post(
+/// A GraphQL request through HTTP; its body, or the errors it answered.
+pub(super) async fn post(
     client: &reqwest::Client,
     url: &str,
     key: &str,

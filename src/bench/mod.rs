@@ -94,27 +94,17 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
     if options.exposure {
         let window =
             crate::domain::metrics::Window::parse(as_of - Days::days(364), as_of + Days::days(1))?;
+        let exposure = Some(exposure::run(&store, window, authority.id).await?);
         return Ok(Report {
-            backend: format!("{:?}", store.backend()),
-            seeded,
-            cases: Vec::new(),
-            search: None,
-            throughput: None,
-            exposure: Some(exposure::run(&store, window, authority.id).await?),
-            scenarios: None,
-            peak_rss_mb: stats::peak_rss_mb(),
+            exposure,
+            ..Report::empty(&store, seeded)
         });
     }
     if options.scenarios {
+        let scenarios = Some(scenarios::run(&store, icb.id, options.iterations).await?);
         return Ok(Report {
-            backend: format!("{:?}", store.backend()),
-            seeded,
-            cases: Vec::new(),
-            search: None,
-            throughput: None,
-            exposure: None,
-            scenarios: Some(scenarios::run(&store, icb.id, options.iterations).await?),
-            peak_rss_mb: stats::peak_rss_mb(),
+            scenarios,
+            ..Report::empty(&store, seeded)
         });
     }
 
@@ -263,6 +253,20 @@ async fn time_case(
 }
 
 impl Report {
+    /// A report of nothing measured yet (the peak memory is read now).
+    fn empty(store: &Store, seeded: Option<seed::SeedSummary>) -> Self {
+        Report {
+            backend: format!("{:?}", store.backend()),
+            seeded,
+            cases: Vec::new(),
+            search: None,
+            throughput: None,
+            exposure: None,
+            scenarios: None,
+            peak_rss_mb: stats::peak_rss_mb(),
+        }
+    }
+
     /// The figures as a Markdown table.
     pub fn table(&self) -> String {
         let mut out = format!(

@@ -11,7 +11,7 @@ use super::stats::Stats;
 use super::Served;
 use crate::config::{PerRole, ServerSettings};
 use crate::domain::codes::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::graphql::ids;
 use crate::store::{keys, Store};
 
@@ -54,20 +54,8 @@ struct Client {
 
 impl Client {
     async fn gql(&self, query: &str, variables: Value) -> AppResult<Value> {
-        let body: Value = self
-            .http
-            .post(&self.url)
-            .bearer_auth(&self.key)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .map_err(|e| AppError::Internal(format!("bench request failed: {e}")))?
-            .json()
-            .await
-            .map_err(|e| AppError::Internal(format!("bench response unreadable: {e}")))?;
-        if let Some(errors) = body.get("errors") {
-            return Err(AppError::Internal(format!("{errors}")));
-        }
+        let body =
+            super::lifecycle::post(&self.http, &self.url, &self.key, query, variables).await?;
         Ok(body["data"].clone())
     }
 }

@@ -13,6 +13,7 @@ use sea_orm::FromQueryResult;
 use super::sql::{Dialect, Sql};
 use super::Store;
 use crate::domain::codes::{AgeBand, GatewayKind, Need};
+use crate::domain::matching::Point;
 use crate::domain::metrics::Window;
 use crate::domain::scenario::change::Place;
 use crate::domain::scenario::demand::{Cell, Profile, WardHistory};
@@ -78,24 +79,33 @@ pub async fn authorities_of(store: &Store, wards: &[i64]) -> AppResult<Vec<i64>>
         .collect())
 }
 
-/// A ward's centroid.
-#[derive(Debug, Clone, Copy, FromQueryResult)]
-pub struct Centroid {
-    pub id: i64,
-    pub latitude: f64,
-    pub longitude: f64,
-}
-
-/// The centroids of those of `wards` that have one.
-pub async fn centroids(store: &Store, wards: &[i64]) -> AppResult<Vec<Centroid>> {
+/// The centroids of those of `wards` that have one, by ward.
+pub async fn centroids(store: &Store, wards: &[i64]) -> AppResult<HashMap<i64, Point>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        latitude: f64,
+        longitude: f64,
+    }
     let mut sql = Sql::new(
         "SELECT id, latitude, longitude FROM area
          WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND id IN ",
     );
     sql.bind_list(wards).push(" ORDER BY id");
-    Ok(Centroid::find_by_statement(sql.build(store.backend()))
+    Ok(Row::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                Point {
+                    lat: r.latitude,
+                    lon: r.longitude,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Referrals received in `window` from `wards` (everywhere when None), by
@@ -189,13 +199,7 @@ pub async fn profile(
         cells: cells
             .into_iter()
             .filter_map(|((ward_id, need, age, language), referrals)| {
-                Some(Cell {
-                    ward_id,
-                    need: Need::parse(&need)?,
-                    age_band: AgeBand::parse(&age),
-                    language,
-                    referrals,
-                })
+                cell(ward_id, &need, &age, language, referrals)
             })
             .collect(),
         received: totals.received as f64,
@@ -288,13 +292,7 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
             .filter_map(|((kind, ward_id, need, age, language), referrals)| {
                 Some((
                     GatewayKind::parse(&kind)?,
-                    Cell {
-                        ward_id,
-                        need: Need::parse(&need)?,
-                        age_band: AgeBand::parse(&age),
-                        language,
-                        referrals,
-                    },
+                    cell(ward_id, &need, &age, language, referrals)?,
                 ))
             })
             .collect(),
@@ -432,6 +430,24 @@ pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placem
         .await?)
 }
 
+/// A history cell from the codes the database returns; None for a code
+/// no longer known.
+fn cell(
+    ward_id: i64,
+    need: &str,
+    age: &str,
+    language: Option<String>,
+    referrals: f64,
+) -> Option<Cell> {
+    Some(Cell {
+        ward_id,
+        need: Need::parse(need)?,
+        age_band: AgeBand::parse(age),
+        language,
+        referrals,
+    })
+}
+
 /// Rows of (key, needs, referrals) in key order, folded into one weight
 /// per key: a referral with n needs counts 1/n to each. The database
 /// returns whole counts and the division and addition happen here, in
@@ -508,13 +524,7 @@ pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(u
     .filter_map(|((week, ward_id, need, age, language), referrals)| {
         Some((
             usize::try_from(week).ok()?,
-            Cell {
-                ward_id,
-                need: Need::parse(&need)?,
-                age_band: AgeBand::parse(&age),
-                language,
-                referrals,
-            },
+            cell(ward_id, &need, &age, language, referrals)?,
         ))
     })
     .collect())
