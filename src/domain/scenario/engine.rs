@@ -198,23 +198,29 @@ fn distribute(
     Ok(())
 }
 
-/// The index of a stream's unabsorbed flow (its ward, need and why),
-/// added if it is the first.
-fn flow_of(flows: &mut Vec<UnabsorbedFlow>, s: &Stream, why: Unabsorbed, weeks: usize) -> usize {
-    match flows
-        .iter()
-        .position(|f| f.ward_id == s.ward_id && f.need == s.need && f.why == why)
-    {
-        Some(i) => i,
-        None => {
-            flows.push(UnabsorbedFlow {
-                ward_id: s.ward_id,
-                need: s.need,
-                why,
-                per_week: vec![0.0; weeks],
-            });
-            flows.len() - 1
-        }
+/// The unabsorbed flows of a run (by ward, need and why), found by key.
+#[derive(Default)]
+struct Flows {
+    flows: Vec<UnabsorbedFlow>,
+    index: HashMap<(i64, Need, Unabsorbed), usize>,
+}
+
+impl Flows {
+    /// The index of a stream's flow, added if it is the first.
+    fn of(&mut self, s: &Stream, why: Unabsorbed, weeks: usize) -> usize {
+        let flows = &mut self.flows;
+        *self
+            .index
+            .entry((s.ward_id, s.need, why.clone()))
+            .or_insert_with(|| {
+                flows.push(UnabsorbedFlow {
+                    ward_id: s.ward_id,
+                    need: s.need,
+                    why,
+                    per_week: vec![0.0; weeks],
+                });
+                flows.len() - 1
+            })
     }
 }
 
@@ -342,7 +348,7 @@ pub fn run(plan: &Plan) -> Outcome {
             .opened_by
             .is_none_or(|c| factor(c, w) > 0.0)
     };
-    let mut unabsorbed: Vec<UnabsorbedFlow> = Vec::new();
+    let mut flows = Flows::default();
     let mut scratch: Vec<(usize, f64)> = Vec::new();
     let mut after_weeks: Vec<Vec<Week>> = vec![Vec::with_capacity(weeks); n];
     match plan.spill_over_wait_days {
@@ -374,7 +380,7 @@ pub fn run(plan: &Plan) -> Outcome {
                         Ok(()) => ledger.routed[w] += amount,
                         Err(why) => {
                             ledger.unabsorbed[w] += amount;
-                            lost.push((flow_of(&mut unabsorbed, stream, why, weeks), w, amount));
+                            lost.push((flows.of(stream, why, weeks), w, amount));
                         }
                     }
                 }
@@ -385,7 +391,7 @@ pub fn run(plan: &Plan) -> Outcome {
                 }
             }
             for (flow, w, amount) in lost {
-                unabsorbed[flow].per_week[w] += amount;
+                flows.flows[flow].per_week[w] += amount;
             }
         }
         // Without spill-over each change's streams share out the same way
@@ -422,10 +428,8 @@ pub fn run(plan: &Plan) -> Outcome {
                             Ok(()) => spread.routed[c] += stream.per_week,
                             Err(why) => {
                                 spread.unabsorbed[c] += stream.per_week;
-                                spread.lost[c].push((
-                                    flow_of(&mut unabsorbed, stream, why, weeks),
-                                    stream.per_week,
-                                ));
+                                spread.lost[c]
+                                    .push((flows.of(stream, why, weeks), stream.per_week));
                             }
                         }
                     }
@@ -444,7 +448,7 @@ pub fn run(plan: &Plan) -> Outcome {
                         arrivals_after[i][w] += f * a;
                     }
                     for &(flow, a) in &spread.lost[c] {
-                        unabsorbed[flow].per_week[w] += f * a;
+                        flows.flows[flow].per_week[w] += f * a;
                     }
                 }
             }
@@ -513,7 +517,7 @@ pub fn run(plan: &Plan) -> Outcome {
     }
     Outcome {
         services,
-        unabsorbed,
+        unabsorbed: flows.flows,
         ledger,
     }
 }

@@ -115,9 +115,7 @@ impl Stock {
         let rate = rate.max(0.0);
         let arrived = arrived.max(0.0);
         let dropouts = self.waiting * self.dropout_rate;
-        let ready = self.waiting - dropouts + arrived;
-        let starts = ready.min(rate);
-        self.waiting = ready - starts;
+        let starts = self.advance(arrived, rate);
         let waiting = self.waiting;
         Week {
             arrivals: arrived,
@@ -128,6 +126,18 @@ impl Stock {
             over_capacity: arrived > rate,
             wait_days: wait_days(waiting, starts),
         }
+    }
+
+    /// The stock's own arithmetic, for a week of `arrived` people at a
+    /// service that can start `rate` (both at least 0): the drop-outs
+    /// leave, the rest and the arrivals are ready, up to `rate` start.
+    /// Returns the starts; `waiting` is then what is left.
+    #[inline]
+    pub fn advance(&mut self, arrived: f64, rate: f64) -> f64 {
+        let ready = self.waiting - self.waiting * self.dropout_rate + arrived;
+        let starts = ready.min(rate);
+        self.waiting = ready - starts;
+        starts
     }
 }
 

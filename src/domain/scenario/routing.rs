@@ -53,7 +53,7 @@ impl Default for RoutingRules {
 }
 
 /// Why no service can receive a stream.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Unabsorbed {
     NoServiceNearby,
     /// Services nearby address the need but none offers this capability.

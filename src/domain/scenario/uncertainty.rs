@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
 
-use super::projection::{ServiceModel, Stock};
+use super::projection::{wait_days, ServiceModel, Stock};
 use crate::domain::metrics::flow::Percentile;
 
 /// The 10th, 50th and 90th percentiles of one figure; None for a wait
@@ -167,11 +167,12 @@ pub fn replicate(
         let (mut peak, mut peak_wait) = (0.0_f64, 0.0_f64);
         for w in 0..weeks {
             let arrived = tables[draw_of[w]].1.sample(&mut rng);
-            let week = stock.step(arrived, rates[w]);
-            let wait = week.wait_days.unwrap_or(f64::INFINITY);
-            waiting[w * n + r] = week.waiting;
+            let starts = stock.advance(arrived, rates[w].max(0.0));
+            let now = stock.waiting();
+            let wait = wait_days(now, starts).unwrap_or(f64::INFINITY);
+            waiting[w * n + r] = now;
             waits[w * n + r] = wait;
-            peak = peak.max(week.waiting);
+            peak = peak.max(now);
             peak_wait = peak_wait.max(wait);
         }
         peaks[r] = peak;
