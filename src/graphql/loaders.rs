@@ -115,6 +115,7 @@ loader!(
     KeyName => api_key::Model, |s, ids, _t| scenarios::keys_by_id(s, &ids)
 );
 loader!(ScenarioId => scenario::Model, |s, ids, _t| scenarios::find(s, &ids));
+loader!(ScenarioRunId => scenario_run::Model, |s, ids, _t| scenarios::find_runs(s, &ids));
 loader!(
     /// A scenario's latest run, by scenario id.
     LatestRun => scenario_run::Model, |s, ids, _t| scenarios::latest_runs(s, &ids)

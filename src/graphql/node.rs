@@ -2,8 +2,10 @@
 
 use async_graphql::{Context, Interface, Result, ID};
 
+use super::context::ContextExt;
 use super::ids;
 use super::loaders::*;
+use super::scenarios::types::{Scenario, ScenarioRun};
 use super::types::area::{Area, GpPractice, Pcn};
 use super::types::funding::{Contribution, FundingAward, Skill};
 use super::types::load;
@@ -11,6 +13,7 @@ use super::types::organisation::{Location, Organisation};
 use super::types::referral::{Gateway, Referral};
 use super::types::service::Service;
 use super::types::unmet_need::UnmetNeed;
+use crate::domain::codes::Role;
 
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID"))]
@@ -27,6 +30,8 @@ pub enum Node {
     Contribution(Contribution),
     Skill(Skill),
     UnmetNeed(UnmetNeed),
+    Scenario(Scenario),
+    ScenarioRun(ScenarioRun),
 }
 
 /// The object behind a global id, or null if it does not exist or the
@@ -64,6 +69,17 @@ pub async fn resolve(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         "UnmetNeed" => load(ctx, UnmetNeedId(n))
             .await?
             .map(|m| Node::UnmetNeed(UnmetNeed(m))),
+        // Scenarios are for those who plan; to anyone else they do not exist.
+        "Scenario" | "ScenarioRun" if !ctx.principal().is(&[Role::Commissioner, Role::Admin]) => {
+            None
+        }
+        "Scenario" => match load(ctx, ScenarioId(n)).await? {
+            Some(m) => Some(Node::Scenario(Scenario::of(m)?)),
+            None => None,
+        },
+        "ScenarioRun" => load(ctx, ScenarioRunId(n))
+            .await?
+            .map(|m| Node::ScenarioRun(ScenarioRun(m))),
         _ => None,
     })
 }

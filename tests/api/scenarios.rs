@@ -971,3 +971,37 @@ async fn the_backtest_sets_the_projection_against_what_happened() {
         .await;
     assert_error(&body, "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_scenario_and_its_run_are_nodes_for_planners_and_nothing_to_anyone_else() {
+    let app = spawn_demo_app(as_of()).await;
+    let (pcn, _) = a_pcn(&app).await;
+    let scenario = create(
+        &app,
+        &app.keys.commissioner,
+        link_workers("Nodes", &pcn, 1.0, 8, 0),
+    )
+    .await;
+    let scenario_id = scenario["id"].as_str().expect("an id").to_owned();
+    let run_id = run(&app, &scenario_id).await;
+    let query = "query ($id: ID!) { node(id: $id) {
+        id ... on Scenario { name } ... on ScenarioRun { horizonWeeks }
+    } }";
+    for (id, field, want) in [
+        (&scenario_id, "name", json!("Nodes")),
+        (&run_id, "horizonWeeks", json!(8)),
+    ] {
+        for key in [&app.keys.commissioner, &app.keys.admin] {
+            let body = app.gql(key, query, json!({ "id": id })).await;
+            assert_eq!(data(&body)["node"][field], want, "{body}");
+        }
+        for key in [
+            &app.keys.provider,
+            &app.keys.researcher,
+            &app.keys.link_worker,
+        ] {
+            let body = app.gql(key, query, json!({ "id": id })).await;
+            assert!(data(&body)["node"].is_null(), "{body}");
+        }
+    }
+}

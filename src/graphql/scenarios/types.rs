@@ -184,7 +184,7 @@ async fn key_name(ctx: &Context<'_>, id: i64) -> Result<String> {
 
 #[Object]
 impl Scenario {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Scenario", self.model.id)
     }
 
@@ -428,7 +428,7 @@ pub struct SeriesOfInput {
 
 #[Object]
 impl ScenarioRun {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ScenarioRun", self.0.id)
     }
 
