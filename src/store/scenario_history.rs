@@ -61,24 +61,6 @@ pub async fn wards_of(store: &Store, field: &str, place: Place) -> AppResult<Vec
     Ok(wards)
 }
 
-/// The local authorities of `wards`.
-pub async fn authorities_of(store: &Store, wards: &[i64]) -> AppResult<Vec<i64>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: i64,
-    }
-    let mut sql = Sql::new(
-        "SELECT DISTINCT parent_id AS id FROM area WHERE parent_id IS NOT NULL AND id IN ",
-    );
-    sql.bind_list(wards).push(" ORDER BY parent_id");
-    Ok(Row::find_by_statement(sql.build(store.backend()))
-        .all(&*store.lane().await?)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
-}
-
 /// The centroids of those of `wards` that have one, by ward.
 pub async fn centroids(store: &Store, wards: &[i64]) -> AppResult<HashMap<i64, Point>> {
     #[derive(FromQueryResult)]

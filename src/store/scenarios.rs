@@ -272,7 +272,7 @@ fn service_row(run_id: i64, s: &RunService<'_>) -> AppResult<scenario_run_servic
 
 /// The stored code of why demand went unabsorbed, and the capability
 /// missing where that is why.
-pub fn reason_code(why: &Unabsorbed) -> (&'static str, Option<(&str, &str)>) {
+fn reason_code(why: &Unabsorbed) -> (&'static str, Option<(&str, &str)>) {
     match why {
         Unabsorbed::NoServiceNearby => ("no_service_nearby", None),
         Unabsorbed::LacksCapability(c) => {
@@ -659,13 +659,6 @@ pub async fn unabsorbed(
     page: PageRequest,
 ) -> AppResult<Vec<scenario_run_unabsorbed::Model>> {
     page::list::<scenario_run_unabsorbed::Entity>(store, &run_id, page).await
-}
-
-pub async fn count_of<E: Listing>(store: &Store, filter: &E::Filter) -> AppResult<u64>
-where
-    E::Model: FromQueryResult + page::Keyed + Send + Sync,
-{
-    page::total::<E>(store, filter).await
 }
 
 /// Every service row of a run, in list order.

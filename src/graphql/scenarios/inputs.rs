@@ -16,7 +16,7 @@ use crate::domain::scenario::change::{
 };
 use crate::domain::scenario::schedule::Schedule;
 use crate::domain::scenario::template::{StaffTemplate, Stated, MAX_STAFF};
-use crate::domain::scenario::Horizon;
+use crate::domain::scenario::{Horizon, DEFAULT_HORIZON_WEEKS};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::graphql::enums::{AgeBand, GatewayKind, NeedCode};
@@ -41,26 +41,26 @@ pub struct ScenarioInput {
     /// from: the 12 weeks to today when left out.
     pub baseline: Option<WindowInput>,
     /// Weeks to look ahead: 1 to 104.
-    #[graphql(default = 52)]
+    #[graphql(default_with = "DEFAULT_HORIZON_WEEKS as i32")]
     pub horizon_weeks: i32,
     /// Futures drawn with random (Poisson) arrivals for the bands: 0 to
     /// 1,000.
-    #[graphql(default = 200)]
+    #[graphql(default_with = "change::DEFAULT_REPLICATIONS as i32")]
     pub replications: i32,
     /// The random seed: the same seed gives the same bands.
     #[graphql(default = 1)]
     pub seed: i32,
     /// The utilisation funding needed aims for: above 0, at most 1.
-    #[graphql(default = 0.85)]
+    #[graphql(default_with = "change::DEFAULT_TARGET_UTILISATION")]
     pub target_utilisation: f64,
     /// Weeks in which relief capacity clears a projected backlog.
-    #[graphql(default = 12)]
+    #[graphql(default_with = "change::DEFAULT_RELIEF_WEEKS as i32")]
     pub relief_weeks: i32,
     /// When set, a service whose projected wait passes this many days
     /// passes that week's new arrivals on to the next service that fits.
     pub spill_over_wait_days: Option<f64>,
     /// How far people travel to a service, in km.
-    #[graphql(default = 5.0)]
+    #[graphql(default_with = "change::DEFAULT_MAX_DISTANCE_KM")]
     pub max_distance_km: f64,
     /// A place whose services are reported even where no change reaches
     /// them.
