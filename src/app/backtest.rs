@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
-use super::scenario_run::{baseline_services, destinations, reachable, route_streams};
+use super::scenario_run::{baseline_services, by_service, destinations, reachable, route_streams};
 use super::scenarios::require_planner;
 use super::Context;
 use crate::domain::codes::Need;
@@ -23,7 +23,7 @@ use crate::domain::scenario::funding::Goal;
 use crate::domain::scenario::schedule::Schedule;
 use crate::domain::scenario::Horizon;
 use crate::error::{AppError, AppResult};
-use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery};
+use crate::store::metrics;
 use crate::store::scenario_history as history;
 
 /// The longest a backtest looks ahead.
@@ -115,21 +115,7 @@ pub async fn backtest(cx: &Context<'_>, baseline: Window, weeks: i64) -> AppResu
 
     // What happened at each service, week by week, by the overview's own
     // measures.
-    let stale_before = Utc::now() - Duration::days(cx.stale_after_days);
-    let actual_rows = metrics::overview(
-        cx.store,
-        &OverviewQuery {
-            windows: following.clone(),
-            area_id: None,
-            need: None,
-            gateway_id: None,
-            group_by: GroupBy::Service,
-            services: None,
-            today: cx.today,
-            stale_before,
-        },
-    )
-    .await?;
+    let actual_rows = metrics::overview(cx.store, &by_service(cx, following.clone())).await?;
     let mut actual: HashMap<i64, Vec<Option<Measures>>> = HashMap::new();
     let mut waiting_at_end: HashMap<i64, Vec<Option<f64>>> = HashMap::new();
     for r in &actual_rows {

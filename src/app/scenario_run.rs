@@ -280,7 +280,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         }
     }
     let read: Vec<i64> = read.into_iter().collect();
-    let ward_history = history::ward_history(cx.store, baseline, &read).await?;
+    let ward_history = history::ward_history(cx.store, baseline, Some(&read)).await?;
     lap("history");
 
     for (i, change) in d.changes.iter().enumerate() {
@@ -293,7 +293,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 ..
             } => {
                 let wards = &place_wards[i];
-                let profile = ward_history.profile(wards, None);
+                let profile = ward_history.profile(Some(wards), None);
                 parts.streams.extend(demand::extra_demand(
                     i, *need, *per_week, mix, wards, &profile,
                 ));
@@ -307,8 +307,8 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
             } => {
                 let wards = &place_wards[i];
                 let kind = template.kind();
-                let own = ward_history.profile(wards, Some(kind));
-                let authority = ward_history.profile(&authority_wards[i], Some(kind));
+                let own = ward_history.profile(Some(wards), Some(kind));
+                let authority = ward_history.profile(Some(&authority_wards[i]), Some(kind));
                 let (from, source) =
                     profile_to_follow(cx, baseline, kind, own.clone(), authority, &field).await?;
                 let onward = from.onward_rate().unwrap_or(0.0);
@@ -370,14 +370,8 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 let rows = metrics::overview(
                     cx.store,
                     &OverviewQuery {
-                        windows: vec![*baseline],
-                        area_id: None,
-                        need: None,
                         gateway_id: Some(*gateway_id),
-                        group_by: GroupBy::Service,
-                        services: None,
-                        today: cx.today,
-                        stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+                        ..by_service(cx, vec![*baseline])
                     },
                 )
                 .await?;
@@ -786,7 +780,9 @@ async fn profile_to_follow(
     if authority.received >= MIN_PROFILE_REFERRALS {
         return Ok((authority, "in its local authority (the place has too few)"));
     }
-    let all = history::profile(cx.store, baseline, None, Some(kind)).await?;
+    let all = history::ward_history(cx.store, baseline, None)
+        .await?
+        .profile(None, Some(kind));
     if all.received > 0.0 {
         return Ok((
             all,
@@ -866,6 +862,21 @@ fn settings_assumed(d: &Definition, baseline: &Window) -> Vec<Assumption> {
     ]
 }
 
+/// The commissioner's overview by service over `windows`, as the
+/// dashboards read it, for every service until narrowed.
+pub(super) fn by_service(cx: &Context<'_>, windows: Vec<Window>) -> OverviewQuery {
+    OverviewQuery {
+        windows,
+        area_id: None,
+        need: None,
+        gateway_id: None,
+        group_by: GroupBy::Service,
+        services: None,
+        today: cx.today,
+        stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+    }
+}
+
 /// The services in `wards`, by the overview statement's own placing.
 async fn services_in_wards(
     cx: &Context<'_>,
@@ -877,14 +888,8 @@ async fn services_in_wards(
         let rows = metrics::overview(
             cx.store,
             &OverviewQuery {
-                windows: vec![*baseline],
                 area_id: Some(ward),
-                need: None,
-                gateway_id: None,
-                group_by: GroupBy::Service,
-                services: None,
-                today: cx.today,
-                stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+                ..by_service(cx, vec![*baseline])
             },
         )
         .await?;
@@ -967,14 +972,8 @@ pub(super) async fn baseline_services(
         return Ok(Vec::new());
     }
     let query = OverviewQuery {
-        windows: vec![*baseline],
-        area_id: None,
-        need: None,
-        gateway_id: None,
-        group_by: GroupBy::Service,
         services: Some(ids.to_vec()),
-        today: cx.today,
-        stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+        ..by_service(cx, vec![*baseline])
     };
     // The overview is the long read; the rest run beside it, as many at
     // once as the request has lanes.

@@ -16,7 +16,7 @@ use crate::domain::codes::{AgeBand, GatewayKind, Need};
 use crate::domain::matching::Point;
 use crate::domain::metrics::Window;
 use crate::domain::scenario::change::Place;
-use crate::domain::scenario::demand::{Cell, Profile, WardHistory};
+use crate::domain::scenario::demand::{Cell, WardHistory};
 use crate::error::{AppError, AppResult};
 
 /// The wards of `place` (a ward, the wards of a local authority or ICB,
@@ -91,108 +91,13 @@ pub async fn centroids(store: &Store, wards: &[i64]) -> AppResult<HashMap<i64, P
 }
 
 /// Referrals received in `window` from `wards` (everywhere when None), by
-/// gateways of `kind` (any when None): who went on to a community service,
-/// and how many were received and went on.
-pub async fn profile(
+/// ward and gateway kind: who went on to a community service, and how
+/// many were received and went on. One read for every place a run looks at.
+pub async fn ward_history(
     store: &Store,
     window: &Window,
     wards: Option<&[i64]>,
-    kind: Option<GatewayKind>,
-) -> AppResult<Profile> {
-    #[derive(FromQueryResult)]
-    struct CellRow {
-        ward_id: i64,
-        need_code: String,
-        age_band: String,
-        preferred_language: Option<String>,
-        needs: i64,
-        referrals: i64,
-    }
-    #[derive(FromQueryResult)]
-    struct Totals {
-        received: i64,
-        onward: i64,
-    }
-    let scope = |sql: &mut Sql| {
-        let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-        let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-        let mut text = format!(
-            "FROM referral r JOIN gateway g ON g.id = r.gateway_id
-             WHERE r.received_at >= {from} AND r.received_at < {to}"
-        );
-        if let Some(k) = kind {
-            let k = sql.param(k.as_str());
-            text.push_str(&format!(" AND g.kind = {k}"));
-        }
-        if let Some(wards) = wards {
-            let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
-            let ids = if ids.is_empty() {
-                "NULL".to_owned()
-            } else {
-                ids.join(", ")
-            };
-            text.push_str(&format!(" AND r.residence_ward_id IN ({ids})"));
-        }
-        text
-    };
-    let onward = "EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)";
-
-    let mut sql = Sql::default();
-    let from_where = scope(&mut sql);
-    // A referral with several needs counts a share to each.
-    sql.push(&format!(
-        "WITH r AS (
-            SELECT r.id, r.residence_ward_id AS ward_id, r.age_band, r.preferred_language,
-                   (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs
-            {from_where} AND {onward}
-        )
-        SELECT r.ward_id, n.need_code, r.age_band, r.preferred_language,
-               CAST(r.needs AS BIGINT) AS needs, CAST(COUNT(*) AS BIGINT) AS referrals
-        FROM r JOIN referral_need n ON n.referral_id = r.id
-        GROUP BY r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs
-        ORDER BY r.ward_id, n.need_code, r.age_band, r.preferred_language, r.needs"
-    ));
-    let cells = CellRow::find_by_statement(sql.build(store.backend()))
-        .all(&*store.lane().await?)
-        .await?;
-
-    let mut sql = Sql::default();
-    let from_where = scope(&mut sql);
-    sql.push(&format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS received,
-                CAST(COALESCE(SUM(CASE WHEN {onward} THEN 1 ELSE 0 END), 0) AS BIGINT) AS onward
-         {from_where}"
-    ));
-    let totals = Totals::find_by_statement(sql.build(store.backend()))
-        .one(&*store.lane().await?)
-        .await?
-        .unwrap_or(Totals {
-            received: 0,
-            onward: 0,
-        });
-    let cells = fold(cells.into_iter().map(|c| {
-        (
-            (c.ward_id, c.need_code, c.age_band, c.preferred_language),
-            c.needs,
-            c.referrals,
-        )
-    }));
-    Ok(Profile {
-        cells: cells
-            .into_iter()
-            .filter_map(|((ward_id, need, age, language), referrals)| {
-                cell(ward_id, &need, &age, language, referrals)
-            })
-            .collect(),
-        received: totals.received as f64,
-        onward: totals.onward as f64,
-    })
-}
-
-/// Referrals received in `window` from `wards`, by ward and gateway kind:
-/// who went on to a community service, and how many were received and
-/// went on. One read for every place a run looks at.
-pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppResult<WardHistory> {
+) -> AppResult<WardHistory> {
     #[derive(FromQueryResult)]
     struct Row {
         kind: String,
@@ -207,11 +112,17 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
     let mut sql = Sql::default();
     let from = sql.param(window.from().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
     let to = sql.param(window.to().and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-    let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
-    let ids = if ids.is_empty() {
-        "NULL".to_owned()
-    } else {
-        ids.join(", ")
+    let in_wards = match wards {
+        Some(wards) => {
+            let ids: Vec<String> = wards.iter().map(|w| sql.param(*w)).collect();
+            let ids = if ids.is_empty() {
+                "NULL".to_owned()
+            } else {
+                ids.join(", ")
+            };
+            format!(" AND r.residence_ward_id IN ({ids})")
+        }
+        None => String::new(),
     };
     // One row per referral and need: whole counts by whether the referral
     // went on and how many needs it has, so received, onward and each
@@ -223,8 +134,7 @@ pub async fn ward_history(store: &Store, window: &Window, wards: &[i64]) -> AppR
                    CASE WHEN EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)
                         THEN 1 ELSE 0 END AS onward
             FROM referral r JOIN gateway g ON g.id = r.gateway_id
-            WHERE r.received_at >= {from} AND r.received_at < {to}
-              AND r.residence_ward_id IN ({ids})
+            WHERE r.received_at >= {from} AND r.received_at < {to}{in_wards}
         )
         SELECT r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language,
                CAST(r.onward AS BIGINT) AS onward, CAST(r.needs AS BIGINT) AS needs,

@@ -47,11 +47,12 @@ pub struct WardHistory {
 }
 
 impl WardHistory {
-    /// The profile of `wards` (sorted), from gateways of `kind` (any when
-    /// None).
-    pub fn profile(&self, wards: &[i64], kind: Option<GatewayKind>) -> Profile {
+    /// The profile of `wards` (sorted; every ward read when None), from
+    /// gateways of `kind` (any when None).
+    pub fn profile(&self, wards: Option<&[i64]>, kind: Option<GatewayKind>) -> Profile {
         let wanted = |ward: i64, k: GatewayKind| {
-            wards.binary_search(&ward).is_ok() && kind.is_none_or(|want| want == k)
+            wards.is_none_or(|w| w.binary_search(&ward).is_ok())
+                && kind.is_none_or(|want| want == k)
         };
         let mut p = Profile::default();
         for (k, c) in &self.cells {
