@@ -68,7 +68,7 @@ pub fn stored<T>(parse: fn(&str) -> Option<T>, code: &str) -> Result<T, crate::e
 mirror!(
     /// What a capacity overview is grouped by.
     OverviewGroupBy = "crate::store::metrics::GroupBy" {
-        All, Service, Organisation, Ward, LocalAuthority, Icb, Pcn, Need
+        All, Service, Organisation, Ward, LocalAuthority, Icb, Pcn, Need, WardAndNeed
     }
 );
 mirror!(

@@ -1,9 +1,12 @@
 //! HTTP: the poem routes and their middleware. `/graphql` (GET and POST),
 //! subscriptions over WebSocket at `/graphql/ws`, the API explorer at `/`,
+//! the dashboards at `/dashboards/`,
 //! `/healthz`, `/readyz` and `/metrics`.
 
 mod admission;
+mod assets;
 mod auth;
+mod dashboards;
 mod explorer;
 mod graphql;
 mod health;
@@ -50,6 +53,9 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/", get(explorer::index))
         .at("/explorer/explorer.js", get(explorer::script))
         .at("/explorer/explorer.css", get(explorer::style))
+        .at("/dashboards", get(dashboards::home))
+        .at("/dashboards/", get(dashboards::index))
+        .at("/dashboards/*path", get(dashboards::file))
         .at("/graphql", get(graphql::get).post(graphql::post))
         .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/healthz", get(health::healthz))

@@ -26,6 +26,8 @@ pub enum GroupBy {
     Icb,
     Pcn,
     Need,
+    /// A ward's services for one need: `key` is `ward id:NEED CODE`.
+    WardAndNeed,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +129,7 @@ fn group_key(by: GroupBy) -> &'static str {
             "COALESCE(CAST((SELECT MIN(p.pcn_id) FROM gp_practice p WHERE p.ward_id = sc.ward_id) AS TEXT), '')"
         }
         GroupBy::Need => "sn.need_code",
+        GroupBy::WardAndNeed => "COALESCE(CAST(sc.ward_id AS TEXT), '') || ':' || sn.need_code",
     }
 }
 
@@ -198,7 +201,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         }
         None => String::new(),
     };
-    let need_join = if q.group_by == GroupBy::Need {
+    let need_join = if matches!(q.group_by, GroupBy::Need | GroupBy::WardAndNeed) {
         "JOIN service_need sn ON sn.service_id = sc.service_id"
     } else {
         ""

@@ -68,6 +68,21 @@ impl CapacityGroup {
     fn is(&self, by: OverviewGroupBy) -> Option<i64> {
         (self.group_by == by).then(|| self.id()).flatten()
     }
+
+    /// The ward id and need code of a ward-and-need group's `ward:NEED` key.
+    fn ward_and_need(&self) -> Option<(Option<i64>, &str)> {
+        (self.group_by == OverviewGroupBy::WardAndNeed)
+            .then(|| self.key.split_once(':'))
+            .flatten()
+            .map(|(ward, need)| (ward.parse().ok(), need))
+    }
+
+    fn need_code(&self) -> Option<&str> {
+        match self.group_by {
+            OverviewGroupBy::Need => Some(&self.key),
+            _ => self.ward_and_need().map(|(_, need)| need),
+        }
+    }
 }
 
 #[Object]
@@ -76,8 +91,8 @@ impl CapacityGroup {
         self.group_by
     }
 
-    /// The group's id (a number) or need code; empty for services whose
-    /// place is not known.
+    /// The group's id (a number) or need code, `ward id:NEED` grouped by
+    /// ward and need; empty for services whose place is not known.
     async fn key(&self) -> &str {
         &self.key
     }
@@ -85,6 +100,18 @@ impl CapacityGroup {
     /// The group's name, for people.
     async fn label(&self, ctx: &Context<'_>) -> Result<String> {
         let unknown = || "Place not recorded".to_owned();
+        if let Some((ward, need)) = self.ward_and_need() {
+            let ward = match ward {
+                Some(id) => load(ctx, AreaId(id)).await?.map(|a| a.name),
+                None => None,
+            };
+            let need = load(ctx, NeedLabel(need.to_owned())).await?;
+            return Ok(format!(
+                "{} · {}",
+                ward.unwrap_or_else(unknown),
+                need.unwrap_or_default()
+            ));
+        }
         let Some(id) = self.id() else {
             return Ok(match self.group_by {
                 OverviewGroupBy::All => "All services in scope".to_owned(),
@@ -101,7 +128,7 @@ impl CapacityGroup {
             OverviewGroupBy::Ward | OverviewGroupBy::LocalAuthority | OverviewGroupBy::Icb => {
                 load(ctx, AreaId(id)).await?.map(|a| a.name)
             }
-            OverviewGroupBy::All | OverviewGroupBy::Need => None,
+            OverviewGroupBy::All | OverviewGroupBy::Need | OverviewGroupBy::WardAndNeed => None,
         }
         .unwrap_or_else(unknown))
     }
@@ -122,13 +149,18 @@ impl CapacityGroup {
         }
     }
 
-    /// The ward, local authority or ICB, when grouped by one.
+    /// The ward, local authority or ICB, when grouped by one (the ward,
+    /// grouped by ward and need).
     async fn area(&self, ctx: &Context<'_>) -> Result<Option<Area>> {
         let area = matches!(
             self.group_by,
             OverviewGroupBy::Ward | OverviewGroupBy::LocalAuthority | OverviewGroupBy::Icb
         );
-        match self.id().filter(|_| area) {
+        let id = match self.ward_and_need() {
+            Some((ward, _)) => ward,
+            None => self.id().filter(|_| area),
+        };
+        match id {
             Some(id) => Ok(load(ctx, AreaId(id)).await?.map(Area)),
             None => Ok(None),
         }
@@ -142,11 +174,11 @@ impl CapacityGroup {
         }
     }
 
-    /// The need, when grouped by need.
+    /// The need, when grouped by need (or by ward and need).
     async fn need(&self) -> Option<NeedCode> {
-        (self.group_by == OverviewGroupBy::Need)
-            .then(|| codes::Need::parse(&self.key).map(Into::into))
-            .flatten()
+        self.need_code()
+            .and_then(codes::Need::parse)
+            .map(Into::into)
     }
 
     async fn window(&self) -> WindowInfo {

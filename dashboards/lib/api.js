@@ -1,0 +1,111 @@
+// Headroom's GraphQL API as a page uses it: the key, the page's documents,
+// and requests that keep to the two a key may have in flight. The key is
+// kept in sessionStorage (this tab only, gone when it closes), under the
+// same name the API explorer uses.
+
+const STORED_KEY = "headroom.apiKey";
+const IN_FLIGHT = 2;
+// A page follows a connection to its end, but never further than this.
+const MAX_PAGES = 50;
+
+export function key() {
+  return sessionStorage.getItem(STORED_KEY) || "";
+}
+
+export function setKey(value) {
+  sessionStorage.setItem(STORED_KEY, value.trim());
+}
+
+export function forgetKey() {
+  sessionStorage.removeItem(STORED_KEY);
+}
+
+// An error the API answered with: its sentence and its code
+// (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, …).
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const documents = new Map();
+
+// The text of `dashboards/<name>.graphql`, fetched once.
+function documentOf(name) {
+  if (!documents.has(name)) {
+    documents.set(
+      name,
+      fetch(`/dashboards/${name}.graphql`).then((r) => {
+        if (!r.ok) throw new ApiError(`The document ${name}.graphql is missing`, "NOT_FOUND");
+        return r.text();
+      }),
+    );
+  }
+  return documents.get(name);
+}
+
+let active = 0;
+const queue = [];
+
+async function turn() {
+  if (active < IN_FLIGHT) {
+    active += 1;
+    return;
+  }
+  await new Promise((resolve) => queue.push(resolve));
+}
+
+function done() {
+  const next = queue.shift();
+  if (next) next();
+  else active -= 1;
+}
+
+async function send(body) {
+  await turn();
+  try {
+    const response = await fetch("/graphql", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/graphql-response+json, application/json",
+        Authorization: `Bearer ${key()}`,
+      },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => null);
+    if (!answer) throw new ApiError(`The service answered ${response.status}.`, "HTTP");
+    if (answer.errors && answer.errors.length) {
+      const first = answer.errors[0];
+      throw new ApiError(first.message, (first.extensions && first.extensions.code) || "ERROR");
+    }
+    return answer.data;
+  } finally {
+    done();
+  }
+}
+
+// Runs one named operation of `dashboards/<name>.graphql`.
+export async function run(name, operationName, variables = {}) {
+  const query = await documentOf(name);
+  return send({ query, operationName, variables });
+}
+
+// Runs an operation whose connection (at `path` in the answer) takes an
+// `$after` cursor, page by page, and returns every node with the first
+// page's answer beside it.
+export async function runAll(name, operationName, variables, path) {
+  const nodes = [];
+  let after = null;
+  let first = null;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const data = await run(name, operationName, { ...variables, after });
+    const connection = path.reduce((value, step) => value[step], data);
+    if (!first) first = data;
+    nodes.push(...connection.nodes);
+    if (!connection.pageInfo.hasNextPage) return { data: first, nodes, complete: true };
+    after = connection.pageInfo.endCursor;
+  }
+  return { data: first, nodes, complete: false };
+}
