@@ -103,7 +103,7 @@ function tiles(totals, services, uncommissioned) {
     ["demand", "Demand", fmt.places(all.demand), "referrals accepted a week"],
     ["utilisation", "Utilisation", fmt.percent(all.utilisation), "demand ÷ capacity"],
     ["over-capacity", "Over capacity", fmt.count(over), `of ${fmt.count(services.length)} services`],
-    ["funding-gap", "Funding gap", fmt.money(gap), "cost of demand served − funding (area and window only)"],
+    ["funding-gap", "Funding gap", fmt.money(gap), gap > 0 ? "under-funded: cost of demand served above funding (area and window only)" : "funding above the cost of demand served (area and window only)"],
     ["uncommissioned", "Uncommissioned value", fmt.money(value), "unpaid work at the hourly rate (area and window only)"],
     ["unmet", "Open unmet needs", fmt.count(totals.unmetNeeds.totalCount), "on the register"],
     ["stale", "Stale statuses", fmt.count(all.staleServices), "not confirmed recently"],
@@ -219,17 +219,20 @@ function map(services) {
   for (const s of services) {
     const ward = s.service?.location?.ward || s.service?.organisation?.ward;
     if (!ward || ward.latitude === null || ward.longitude === null) continue;
-    places.set(ward.id, { lat: ward.latitude, lon: ward.longitude, name: ward.name });
+    if (!places.has(ward.id)) places.set(ward.id, { lat: ward.latitude, lon: ward.longitude, name: ward.name });
     const i = perWard.get(ward.id) || 0;
     perWard.set(ward.id, i + 1);
     const angle = i * 2.39996;
     const reach = 5 * Math.sqrt(i);
+    const radius = Math.min(12, 2.5 + Math.sqrt(Math.max(s.capacity, s.caseloadCapacity / 4)));
+    const place = places.get(ward.id);
+    place.reach = Math.max(place.reach || 0, reach * Math.abs(Math.sin(angle)) + radius);
     points.push({
       lat: ward.latitude,
       lon: ward.longitude,
       dx: reach * Math.cos(angle),
       dy: reach * Math.sin(angle),
-      radius: Math.min(12, 2.5 + Math.sqrt(Math.max(s.capacity, s.caseloadCapacity / 4))),
+      radius,
       colour: charts.utilisationColour(s.utilisation, s.overCapacity),
       label: `${s.label} (${ward.name}): ${utilisationText(s.utilisation, s)}, ${fmt.places(s.capacity)} places a week`,
       ward: ward.name,
@@ -268,7 +271,7 @@ function trend(weeks) {
   });
   figure(document.getElementById("trend"), {
     title: "Demand against capacity, week by week",
-    caption: "Each week's demand (referrals first accepted or started) against the places a week in force; the last week may be short.",
+    caption: "Each week's demand (referrals first accepted or started) against the places a week in force; the last week may be short. Utilisation counts caseloads too (next chart).",
     chart,
     rows: weeks,
     filename: "demand-against-capacity",
@@ -278,6 +281,29 @@ function trend(weeks) {
       { label: "Demand (/week)", key: "demand", numeric: true, format: fmt.places },
       { label: "Capacity (places/week)", key: "capacity", numeric: true, format: fmt.places },
       { label: "Utilisation", key: "utilisation", numeric: true, format: utilisationText },
+    ],
+  });
+}
+
+function caseloads(weeks) {
+  const chart = charts.lineChart({
+    title: "Caseloads against their maximum, week by week",
+    xs: weeks.map((w) => w.window.from.slice(5)),
+    series: [
+      { label: "Mean caseload (people)", values: weeks.map((w) => w.activeCaseload), colour: "#a4470b" },
+      { label: "Caseload maximum", values: weeks.map((w) => w.caseloadCapacity), colour: "#215ca0", dash: "6 4" },
+    ],
+    format: (v) => fmt.count(v),
+    yLabel: "people",
+  });
+  figure(document.getElementById("caseloads"), {
+    title: "Caseloads against their maximum, week by week",
+    caption: "One-to-one services hold people on a caseload rather than offering places a week: the mean number on their caseloads each week against the maximum they can hold.",
+    chart,
+    rows: weeks,
+    filename: "caseloads-against-maximum",
+    columns: [
+      { label: "Week from", key: (w) => w.window.from },
       { label: "Mean caseload", key: "activeCaseload", numeric: true, format: fmt.places },
       { label: "Caseload maximum", key: "caseloadCapacity", numeric: true, format: fmt.places },
       { label: "Waiting at week's end", key: "waitingListAtEnd", numeric: true, format: fmt.count },
@@ -392,7 +418,11 @@ async function draw(state) {
       map(s.nodes);
     }),
     api.runAll(DOC, "OverviewHeat", vars, ["capacityOverview"]).then((h) => current() && heat(h.nodes, needs)),
-    api.run(DOC, "OverviewTrend", vars).then((d) => current() && trend(d.capacityTrend)),
+    api.run(DOC, "OverviewTrend", vars).then((d) => {
+      if (!current()) return;
+      trend(d.capacityTrend);
+      caseloads(d.capacityTrend);
+    }),
     api.run(DOC, "OverviewFunding", { window: vars.window, areaId: vars.areaId }).then((d) => current() && funding(d.fundingGaps)),
     uncommissionedRows.then((u) => current() && uncommissioned(u.nodes)),
     api.run(DOC, "OverviewUnmet", { window: vars.window, areaId: vars.areaId, need: vars.need }).then((d) => current() && unmet(d.unmetNeeds, needs)),

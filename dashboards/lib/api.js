@@ -86,10 +86,36 @@ async function send(body) {
   }
 }
 
-// Runs one named operation of `dashboards/<name>.graphql`.
+// The definitions of a document (operations and fragments), by name.
+// Each definition's text runs from its keyword to its closing brace.
+function definitions(text) {
+  const found = new Map();
+  const source = text.replace(/#[^\n]*/g, "");
+  const head = /\b(query|mutation|subscription|fragment)\s+([A-Za-z_][A-Za-z0-9_]*)/g;
+  let match;
+  while ((match = head.exec(source))) {
+    let depth = 0;
+    let i = source.indexOf("{", match.index);
+    for (; i < source.length; i += 1) {
+      if (source[i] === "{") depth += 1;
+      if (source[i] === "}" && --depth === 0) break;
+    }
+    found.set(match[2], source.slice(match.index, i + 1));
+    head.lastIndex = i + 1;
+  }
+  return found;
+}
+
+// Runs one named operation of `dashboards/<name>.graphql`. Only that
+// operation (with the fragments it names) is sent: the server weighs
+// every operation of a document it is given, and the others' variables
+// are not in this request.
 export async function run(name, operationName, variables = {}) {
-  const query = await documentOf(name);
-  return send({ query, operationName, variables });
+  const all = definitions(await documentOf(name));
+  const operation = all.get(operationName);
+  if (!operation) throw new ApiError(`${name}.graphql has no operation ${operationName}`, "NOT_FOUND");
+  const fragments = [...all].filter(([n, t]) => t.startsWith("fragment") && operation.includes(`...${n}`)).map(([, t]) => t);
+  return send({ query: [operation, ...fragments].join("\n"), operationName, variables });
 }
 
 // Runs an operation whose connection (at `path` in the answer) takes an

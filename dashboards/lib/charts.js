@@ -56,7 +56,7 @@ function legend(svg, x, y, items) {
     svg.append(node("rect", { x: at, y: y - 9, width: 12, height: 12, fill: item.colour, stroke: QUIET, "stroke-width": 0.5 }));
     const label = node("text", { x: at + 16, y: y + 1, fill: QUIET }, item.label);
     svg.append(label);
-    at += 24 + item.label.length * 6.5;
+    at += 30 + item.label.length * 7;
   }
 }
 
@@ -77,11 +77,12 @@ export function barChart({ title, items, format, reference, referenceLabel, widt
   const svg = root(width, height, title);
   const values = items.map((i) => i.value).filter((v) => Number.isFinite(v));
   const max = Math.max(reference || 0, ...values.map(Math.abs), 1e-9);
-  const plot = width - labelWidth - 80;
+  const noted = items.some((i) => i.note);
+  const plot = width - labelWidth - (noted ? 170 : 80);
   const scale = (v) => (Math.max(0, v) / max) * plot;
   items.forEach((item, i) => {
     const y = top + i * row;
-    const label = item.label.length > 38 ? `${item.label.slice(0, 37)}…` : item.label;
+    const label = item.label.length > 36 ? `${item.label.slice(0, 35)}…` : item.label;
     svg.append(node("text", { x: labelWidth - 8, y: y + 14, "text-anchor": "end" }, label));
     const length = Number.isFinite(item.value) ? scale(item.value) : 0;
     const bar = node("rect", { x: labelWidth, y: y + 3, width: length, height: row - 6, fill: item.colour || "#6b9bd1" });
@@ -200,13 +201,14 @@ export function dotMap({ title, points, places, width = 760, height = 520 }) {
   const k = Math.cos((midLat * Math.PI) / 180);
   const spanX = Math.max((Math.max(...lons) - Math.min(...lons)) * k, 1e-6);
   const spanY = Math.max(Math.max(...lats) - Math.min(...lats), 1e-6);
-  const pad = 40;
+  const pad = 50;
   const s = Math.min((width - 2 * pad) / spanX, (height - 2 * pad - 30) / spanY);
   const px = (lon) => pad + (lon - Math.min(...lons)) * k * s;
   const py = (lat) => pad + (Math.max(...lats) - lat) * s;
+  // Each place's name sits above the furthest dot around it.
   for (const p of places) {
     svg.append(node("circle", { cx: px(p.lon), cy: py(p.lat), r: 3, fill: RULE }));
-    svg.append(node("text", { x: px(p.lon), y: py(p.lat) - 24, "text-anchor": "middle", fill: QUIET, "font-size": 10 }, p.name));
+    svg.append(node("text", { x: px(p.lon), y: Math.max(12, py(p.lat) - (p.reach || 0) - 6), "text-anchor": "middle", fill: QUIET, "font-size": 10 }, p.name));
   }
   for (const p of points) {
     const dot = node("circle", { cx: px(p.lon) + p.dx, cy: py(p.lat) + p.dy, r: p.radius, fill: p.colour, "fill-opacity": 0.85, stroke: "#ffffff", "stroke-width": 0.75 });

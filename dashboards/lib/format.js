@@ -1,9 +1,11 @@
 // How figures read on every page: British English, places to one decimal,
-// money in pounds from whole pence, a missing figure as an en dash.
+// money in pounds from whole pence, a missing figure as an en dash. Halves
+// round to even, as Headroom rounds everywhere.
 
-const whole = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
-const tenth = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const pounds = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+const even = { roundingMode: "halfEven" };
+const whole = new Intl.NumberFormat("en-GB", { ...even, maximumFractionDigits: 0 });
+const tenth = new Intl.NumberFormat("en-GB", { ...even, minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pounds = new Intl.NumberFormat("en-GB", { ...even, style: "currency", currency: "GBP", maximumFractionDigits: 0 });
 
 export const MISSING = "–";
 

@@ -22,17 +22,14 @@ pub fn home() -> impl IntoResponse {
     Redirect::permanent("/dashboards/")
 }
 
-/// `GET /dashboards/`: the list of pages.
-#[handler]
-pub fn index(req: &Request) -> Response {
-    serve(req, "index.html")
-}
-
-/// `GET /dashboards/*path`: a page by its name, or any other file.
+/// `GET /dashboards/*path`: a page by its name, or any other file; the
+/// list of pages at `/dashboards/`.
 #[handler]
 pub fn file(req: &Request, Path(path): Path<String>) -> Response {
     let last = path.rsplit('/').next().unwrap_or_default();
-    if last.contains('.') {
+    if path.is_empty() {
+        serve(req, "index.html")
+    } else if last.contains('.') {
         serve(req, &path)
     } else {
         serve(req, &format!("{path}.html"))

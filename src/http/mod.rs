@@ -54,7 +54,6 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/explorer/explorer.js", get(explorer::script))
         .at("/explorer/explorer.css", get(explorer::style))
         .at("/dashboards", get(dashboards::home))
-        .at("/dashboards/", get(dashboards::index))
         .at("/dashboards/*path", get(dashboards::file))
         .at("/graphql", get(graphql::get).post(graphql::post))
         .at("/graphql/ws", get(subscriptions::endpoint))

@@ -1,6 +1,8 @@
 mod bad_input;
 mod bounds;
+mod browser;
 mod capacity;
+mod dashboards;
 mod demo;
 mod explorer;
 mod exposure;

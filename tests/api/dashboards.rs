@@ -1,0 +1,282 @@
+//! The dashboards in a real browser, on the demo borough: each page loads
+//! with no console error and no request to another origin, shows the
+//! figures the API gives for the same filters, follows its filters, and
+//! passes axe-core's serious and critical rules. A screenshot of each is
+//! kept in `target/screenshots/`.
+
+use chrono::NaiveDate;
+use fantoccini::Locator;
+use serde_json::{json, Value};
+
+use crate::browser::{browser, Browser};
+use crate::helpers::{data, spawn_demo_app, TestApp};
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date")
+}
+
+/// The twelve weeks before the demo's day, as the page's address gives them.
+const FROM: &str = "2026-08-31";
+const TO: &str = "2026-11-23";
+
+fn engine() -> &'static str {
+    match std::env::var("HEADROOM_TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// Thousands separated by commas, as en-GB writes them.
+fn grouped(digits: &str) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+fn count(v: &Value) -> String {
+    grouped(&format!("{:.0}", v.as_f64().expect("a number")))
+}
+
+fn places(v: &Value) -> String {
+    let text = format!("{:.1}", v.as_f64().expect("a number"));
+    let (whole, tenth) = text.split_once('.').expect("one decimal");
+    format!("{}.{tenth}", grouped(whole))
+}
+
+fn percent(v: &Value) -> String {
+    format!("{:.0}%", v.as_f64().expect("a fraction") * 100.0)
+}
+
+async fn tile(browser: &Browser, name: &str) -> String {
+    browser
+        .text(&format!("[data-tile={name}] .figure-value"))
+        .await
+        .unwrap_or_else(|| panic!("the page has no {name} tile"))
+}
+
+const TOTALS: &str = "query($window: WindowInput!, $need: NeedCode) {
+  capacityOverview(window: $window, need: $need, groupBy: ALL) {
+    nodes { services capacity demand utilisation staleServices }
+  }
+  unmetNeeds(filter: { need: $need, status: OPEN }) { totalCount }
+}";
+
+const SERVICES: &str = "query($window: WindowInput!, $need: NeedCode, $after: String) {
+  capacityOverview(window: $window, need: $need, groupBy: SERVICE, first: 100, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { overCapacity }
+  }
+}";
+
+/// The headline figures the API gives for a need (or every need).
+async fn api_figures(app: &TestApp, need: Option<&str>) -> Vec<(&'static str, String)> {
+    let window = json!({ "from": FROM, "to": TO });
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            TOTALS,
+            json!({ "window": window, "need": need }),
+        )
+        .await;
+    let all = &data(&body)["capacityOverview"]["nodes"][0];
+    let mut over = 0;
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .gql(
+                &app.keys.commissioner,
+                SERVICES,
+                json!({ "window": window, "need": need, "after": after }),
+            )
+            .await;
+        let connection = &data(&page)["capacityOverview"];
+        over += connection["nodes"]
+            .as_array()
+            .expect("service rows")
+            .iter()
+            .filter(|n| n["overCapacity"] == true)
+            .count();
+        if connection["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    vec![
+        ("services", count(&all["services"])),
+        ("capacity", places(&all["capacity"])),
+        ("demand", places(&all["demand"])),
+        ("utilisation", percent(&all["utilisation"])),
+        ("over-capacity", grouped(&over.to_string())),
+        ("unmet", count(&data(&body)["unmetNeeds"]["totalCount"])),
+        ("stale", count(&all["staleServices"])),
+    ]
+}
+
+async fn page_figures(browser: &Browser) -> Vec<(&'static str, String)> {
+    let mut figures = Vec::new();
+    for name in [
+        "services",
+        "capacity",
+        "demand",
+        "utilisation",
+        "over-capacity",
+        "unmet",
+        "stale",
+    ] {
+        figures.push((name, tile(browser, name).await));
+    }
+    figures
+}
+
+async fn assert_clean(browser: &Browser, page: &str) {
+    let problems = browser.problems().await;
+    assert!(problems.is_empty(), "{page}: {problems:#?}");
+    if let Some(violations) = browser.accessibility_violations().await {
+        assert!(violations.is_empty(), "{page}: {violations:#?}");
+    }
+}
+
+#[tokio::test]
+async fn the_commissioner_overview_shows_the_apis_figures_and_follows_its_filters() {
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let app = spawn_demo_app(as_of()).await;
+    browser
+        .goto(&format!(
+            "{}/dashboards/overview?from={FROM}&to={TO}",
+            app.address
+        ))
+        .await;
+    browser.use_key(&app.keys.commissioner).await;
+    browser
+        .wait_for("document.body.dataset.drawn === '1'", "the overview")
+        .await;
+
+    let everything = api_figures(&app, None).await;
+    assert_eq!(page_figures(&browser).await, everything);
+    let rows = browser
+        .eval("return document.querySelectorAll('#utilisation-table tbody tr').length;")
+        .await;
+    assert_eq!(
+        rows,
+        json!(400),
+        "the table behind the chart lists every service"
+    );
+    let scope = browser.text("#scope").await.unwrap_or_default();
+    assert!(
+        scope.contains("2026-08-31 to 2026-11-22") && scope.contains("Data read at"),
+        "the page says which window it shows and when it read it: {scope}"
+    );
+    assert_clean(&browser, "overview").await;
+    browser.screenshot(&format!("overview-{}", engine())).await;
+
+    // Dementia services only: every figure follows, and the address keeps it.
+    browser
+        .client
+        .find(Locator::Css("#f-need"))
+        .await
+        .expect("the need filter")
+        .select_by_value("DEMENTIA")
+        .await
+        .expect("dementia is a choice");
+    browser
+        .client
+        .find(Locator::Css("#filters button[type=submit]"))
+        .await
+        .expect("the Show button")
+        .click()
+        .await
+        .expect("the filters are applied");
+    browser
+        .wait_for(
+            "document.body.dataset.drawn === '2'",
+            "the redrawn overview",
+        )
+        .await;
+    let dementia = api_figures(&app, Some("DEMENTIA")).await;
+    assert_ne!(dementia, everything, "a need filter changes the figures");
+    assert_eq!(page_figures(&browser).await, dementia);
+    let url = browser.client.current_url().await.expect("the address");
+    assert!(url.as_str().contains("need=DEMENTIA"), "{url}");
+
+    // The shared address opens on the same view.
+    browser.goto(url.as_str()).await;
+    browser
+        .wait_for("document.body.dataset.drawn === '1'", "the shared view")
+        .await;
+    assert_eq!(page_figures(&browser).await, dementia);
+    assert_clean(&browser, "overview, filtered").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_key_that_does_not_work_is_refused_and_asked_for_again() {
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let app = spawn_demo_app(as_of()).await;
+    browser
+        .goto(&format!("{}/dashboards/overview", app.address))
+        .await;
+    browser.use_key("hr_00000000_not_a_key").await;
+    browser
+        .wait_for(
+            "document.querySelector('#key-help') && document.querySelector('#key-help').textContent.includes('did not work')",
+            "the refusal",
+        )
+        .await;
+    let hidden = browser
+        .eval("return document.querySelector('main').hidden;")
+        .await;
+    assert_eq!(hidden, json!(true), "no figure is shown without a key");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_dashboards_are_served_from_the_binary_under_the_sites_policy() {
+    let app = crate::helpers::spawn_app().await;
+    let get = |path: &str| {
+        let url = format!("{}{path}", app.address);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        async move { client.get(url).send().await.expect("an answer") }
+    };
+    let moved = get("/dashboards").await;
+    assert!(moved.status().is_redirection());
+    assert_eq!(moved.headers()["location"], "/dashboards/");
+    for (path, media) in [
+        ("/dashboards/", "text/html"),
+        ("/dashboards/overview", "text/html"),
+        ("/dashboards/overview.js", "text/javascript"),
+        ("/dashboards/overview.graphql", "application/graphql"),
+        ("/dashboards/lib/api.js", "text/javascript"),
+        ("/dashboards/headroom.css", "text/css"),
+    ] {
+        let response = get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with(media)),
+            "{path}: {:?}",
+            headers["content-type"]
+        );
+        let policy = headers["content-security-policy"].to_str().unwrap_or("");
+        assert!(
+            policy.contains("default-src 'self'") && policy.contains("script-src 'self'"),
+            "{path}: {policy}"
+        );
+    }
+    for missing in ["/dashboards/nothing-here", "/dashboards/../Cargo.toml"] {
+        assert_eq!(get(missing).await.status(), 404, "{missing}");
+    }
+}
