@@ -106,16 +106,21 @@ function definitions(text) {
   return found;
 }
 
-// Runs one named operation of `dashboards/<name>.graphql`. Only that
-// operation (with the fragments it names) is sent: the server weighs
-// every operation of a document it is given, and the others' variables
-// are not in this request.
-export async function run(name, operationName, variables = {}) {
+// The text of one named operation of `dashboards/<name>.graphql`, with
+// the fragments it names. Only that operation is ever sent: the server
+// weighs every operation of a document it is given, and the others'
+// variables are not in the request.
+export async function operation(name, operationName) {
   const all = definitions(await documentOf(name));
-  const operation = all.get(operationName);
-  if (!operation) throw new ApiError(`${name}.graphql has no operation ${operationName}`, "NOT_FOUND");
-  const fragments = [...all].filter(([n, t]) => t.startsWith("fragment") && operation.includes(`...${n}`)).map(([, t]) => t);
-  return send({ query: [operation, ...fragments].join("\n"), operationName, variables });
+  const text = all.get(operationName);
+  if (!text) throw new ApiError(`${name}.graphql has no operation ${operationName}`, "NOT_FOUND");
+  const fragments = [...all].filter(([n, t]) => t.startsWith("fragment") && text.includes(`...${n}`)).map(([, t]) => t);
+  return [text, ...fragments].join("\n");
+}
+
+// Runs one named operation of `dashboards/<name>.graphql`.
+export async function run(name, operationName, variables = {}) {
+  return send({ query: await operation(name, operationName), operationName, variables });
 }
 
 // Runs an operation whose connection (at `path` in the answer) takes an

@@ -3,18 +3,14 @@
 // once a key that works is in hand.
 
 import * as api from "./api.js";
+import { el } from "./dom.js";
 import { codeLabel } from "./format.js";
 
 export const PAGES = [
   { name: "overview", label: "Commissioner overview" },
+  { name: "link-worker", label: "Find a service" },
+  { name: "provider", label: "Provider" },
 ];
-
-function el(tag, attrs = {}, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function masthead(current) {
   const header = el("header", { class: "masthead" });

@@ -16,7 +16,7 @@ use super::types::funding::{Contribution, FundingAward, Skill};
 use super::types::load;
 use super::types::organisation::{Location, Organisation};
 use super::types::referral::{Gateway, Referral};
-use super::types::service::Service;
+use super::types::service::{Capability, Service};
 use super::types::unmet_need::UnmetNeed;
 use crate::domain::codes;
 use crate::store::page as store_page;
@@ -200,6 +200,23 @@ impl BrowseQuery {
                 Ok(NeedInfo {
                     code: code.into(),
                     label: n.label,
+                })
+            })
+            .collect()
+    }
+
+    /// Every capability a service can offer other than a language (which
+    /// is any ISO 639 code), with its label, kind by kind.
+    #[graphql(complexity = "cost::list(2 * cost::estimate::CODES, child_complexity)")]
+    async fn capability_vocabulary(&self) -> Vec<Capability> {
+        crate::domain::capability::CapabilityKind::ALL
+            .iter()
+            .filter_map(|kind| Some((*kind, kind.vocabulary()?)))
+            .flat_map(|(kind, codes)| {
+                codes.iter().map(move |(code, label)| Capability {
+                    kind: kind.into(),
+                    code: (*code).to_owned(),
+                    label: (*label).to_owned(),
                 })
             })
             .collect()

@@ -280,3 +280,141 @@ async fn the_dashboards_are_served_from_the_binary_under_the_sites_policy() {
         assert_eq!(get(missing).await.status(), 404, "{missing}");
     }
 }
+
+/// Clicks the element `css` finds.
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css} cannot be clicked: {e}"));
+}
+
+async fn open_page(browser: &Browser, app: &TestApp, page: &str, key: &str) {
+    browser
+        .goto(&format!("{}/dashboards/{page}", app.address))
+        .await;
+    browser.use_key(key).await;
+    browser
+        .wait_for("document.body.dataset.drawn === '1'", page)
+        .await;
+}
+
+#[tokio::test]
+async fn a_referral_made_on_the_link_worker_page_is_accepted_on_the_provider_page_and_seen_live() {
+    let Some(link_worker) = browser().await else {
+        return;
+    };
+    let Some(provider) = browser().await else {
+        return;
+    };
+    let app = spawn_demo_app(as_of()).await;
+    // A service of the provider key's organisation, and a person it fits.
+    let body = app
+        .gql(
+            &app.keys.admin,
+            "query($id: ID!) { node(id: $id) { ... on Organisation {
+               services { id name needs minAge maxAge location { ward { id } } } } } }",
+            json!({ "id": app.provider_organisation_id }),
+        )
+        .await;
+    let service = data(&body)["node"]["services"][0].clone();
+    let name = service["name"].as_str().expect("a service name").to_owned();
+    let service_id = service["id"].as_str().expect("a service id").to_owned();
+    let need = service["needs"][0].as_str().expect("a need").to_owned();
+    let ward = service["location"]["ward"]["id"]
+        .as_str()
+        .expect("the service's ward")
+        .to_owned();
+    assert!(
+        service["minAge"].as_i64().unwrap_or(0) <= 65
+            && service["maxAge"].as_i64().unwrap_or(200) >= 74,
+        "the service takes people aged 65 to 74: {service}"
+    );
+
+    open_page(&link_worker, &app, "link-worker", &app.keys.link_worker).await;
+    let lw = &link_worker.client;
+    lw.find(Locator::Css("#s-reference"))
+        .await
+        .expect("the reference field")
+        .send_keys("LW-BROWSER-1")
+        .await
+        .expect("the reference is typed");
+    click(&link_worker, &format!("#need-{need}")).await;
+    lw.find(Locator::Css("#s-ward"))
+        .await
+        .expect("the ward field")
+        .select_by_value(&ward)
+        .await
+        .expect("the ward is a choice");
+    lw.find(Locator::Css("#s-age"))
+        .await
+        .expect("the age field")
+        .select_by_value("FROM_65_TO_74")
+        .await
+        .expect("the age band is a choice");
+    click(&link_worker, "#s-full").await;
+    click(&link_worker, "#search button[type=submit]").await;
+    link_worker
+        .wait_for(
+            "!document.getElementById('results').hidden",
+            "the search results",
+        )
+        .await;
+    // Services of other organisations may share its name: the button is
+    // found by the service it refers to.
+    let button = format!("#matches button[data-service='{service_id}']");
+    let label = link_worker.text(&button).await;
+    assert_eq!(
+        label.as_deref(),
+        Some(format!("Refer to {name}").as_str()),
+        "{name} is among the results"
+    );
+    click(&link_worker, &button).await;
+    link_worker
+        .wait_for(
+            "document.querySelector('#events li[data-state=SENT]') && document.body.dataset.following",
+            "the referral's events",
+        )
+        .await;
+    assert_clean(&link_worker, "link worker").await;
+    link_worker
+        .screenshot(&format!("link-worker-{}", engine()))
+        .await;
+
+    // The provider sees it and accepts it; the link worker's page follows.
+    open_page(&provider, &app, "provider", &app.keys.provider).await;
+    let row = "[...document.querySelectorAll('#incoming-body tbody tr')]
+                 .find(r => r.querySelector('th').textContent === 'LW-BROWSER-1')";
+    provider
+        .wait_for(row, "the referral on the provider page")
+        .await;
+    provider.screenshot(&format!("provider-{}", engine())).await;
+    assert_clean(&provider, "provider").await;
+    provider
+        .eval(&format!(
+            "[...({row}).querySelectorAll('button')].find(b => b.textContent === 'Accept').click(); return true;"
+        ))
+        .await;
+    provider
+        .wait_for(
+            &format!("!({row})"),
+            "the answered referral to leave the list",
+        )
+        .await;
+    link_worker
+        .wait_for(
+            "document.querySelector('#events li[data-state=ACCEPTED]')",
+            "the acceptance, live",
+        )
+        .await;
+    let events = link_worker.text("#events").await.unwrap_or_default();
+    assert!(events.contains("Accepted"), "{events}");
+    assert!(link_worker.problems().await.is_empty());
+    assert!(provider.problems().await.is_empty());
+    link_worker.close().await;
+    provider.close().await;
+}
