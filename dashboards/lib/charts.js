@@ -75,7 +75,7 @@ export function barChart({ title, items, format, reference, referenceLabel, widt
   const top = reference !== undefined ? 34 : 10;
   const height = top + items.length * row + 12;
   const svg = root(width, height, title);
-  const values = items.map((i) => i.value).filter((v) => Number.isFinite(v));
+  const values = items.flatMap((i) => [i.value, i.before]).filter((v) => Number.isFinite(v));
   const max = Math.max(reference || 0, ...values.map(Math.abs), 1e-9);
   const noted = items.some((i) => i.note);
   const plot = width - labelWidth - (noted ? 170 : 80);
@@ -88,7 +88,13 @@ export function barChart({ title, items, format, reference, referenceLabel, widt
     const bar = node("rect", { x: labelWidth, y: y + 3, width: length, height: row - 6, fill: item.colour || "#6b9bd1" });
     bar.append(node("title", {}, `${item.label}: ${format(item.value)}`));
     svg.append(bar);
-    svg.append(node("text", { x: labelWidth + length + 6, y: y + 14, fill: QUIET }, format(item.value) + (item.note ? ` ${item.note}` : "")));
+    if (Number.isFinite(item.before)) {
+      // The figure before the change: a dark tick across the bar.
+      const x = labelWidth + scale(item.before);
+      svg.append(node("line", { x1: x, x2: x, y1: y + 1, y2: y + row - 1, stroke: INK, "stroke-width": 2.5 }));
+    }
+    const end = Math.max(length, Number.isFinite(item.before) ? scale(item.before) : 0);
+    svg.append(node("text", { x: labelWidth + end + 6, y: y + 14, fill: QUIET }, format(item.value) + (item.note ? ` ${item.note}` : "")));
   });
   if (reference !== undefined) {
     const x = labelWidth + scale(reference);

@@ -8,6 +8,7 @@ import { codeLabel } from "./format.js";
 
 export const PAGES = [
   { name: "overview", label: "Commissioner overview" },
+  { name: "scenario", label: "Scenarios" },
   { name: "link-worker", label: "Find a service" },
   { name: "provider", label: "Provider" },
 ];

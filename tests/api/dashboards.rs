@@ -418,3 +418,147 @@ async fn a_referral_made_on_the_link_worker_page_is_accepted_on_the_provider_pag
     link_worker.close().await;
     provider.close().await;
 }
+
+/// Whole pounds from pence, as en-GB writes money.
+fn money(pence: &Value) -> String {
+    let pence: f64 = match pence {
+        Value::String(s) => s.parse().expect("pence"),
+        other => other.as_f64().expect("pence"),
+    };
+    let pounds = format!("{:.0}", (pence / 100.0).abs());
+    let sign = if pence < 0.0 { "-" } else { "" };
+    format!("{sign}£{}", grouped(&pounds))
+}
+
+#[tokio::test]
+async fn a_scenario_built_on_the_scenario_page_gives_the_apis_figures() {
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let app = spawn_demo_app(as_of()).await;
+    open_page(&browser, &app, "scenario", &app.keys.commissioner).await;
+    let page = &browser.client;
+    page.find(Locator::Css("#sc-name"))
+        .await
+        .expect("the name field")
+        .send_keys("Three more link workers")
+        .await
+        .expect("the name is typed");
+    let pcn = browser
+        .eval("return document.getElementById('ch-pcn').value;")
+        .await;
+    let pcn = pcn.as_str().expect("a PCN is chosen").to_owned();
+    click(&browser, "#add-change").await;
+    click(&browser, "#scenario-form button[type=submit]").await;
+    browser
+        .wait_for("document.body.dataset.run", "the scenario's run")
+        .await;
+
+    // The same scenario, through the API: the same seed, the same answer.
+    let created = app
+        .gql(
+            &app.keys.commissioner,
+            "mutation($pcn: ID!) { createScenario(input: { name: \"By the API\", changes: [
+               { gatewayStaff: { place: { pcnId: $pcn }, kind: SOCIAL_PRESCRIBING, staff: 3 } }] }) { id } }",
+            json!({ "pcn": pcn }),
+        )
+        .await;
+    let id = data(&created)["createScenario"]["id"].clone();
+    let run = app
+        .gql(
+            &app.keys.commissioner,
+            "mutation($id: ID!) { runScenario(id: $id) { totals {
+               services servicesChanged added routed unabsorbed staffCost
+               before { servicesOverCapacity peakWaitingList fundingNeeded }
+               after { servicesOverCapacity firstWeekOver peakWaitingList fundingNeeded } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let t = &data(&run)["runScenario"]["totals"];
+    let expected = vec![
+        ("reached", count(&t["servicesChanged"])),
+        (
+            "over-capacity",
+            format!(
+                "{} → {}",
+                count(&t["before"]["servicesOverCapacity"]),
+                count(&t["after"]["servicesOverCapacity"])
+            ),
+        ),
+        (
+            "peak-waiting",
+            format!(
+                "{} → {}",
+                count(&t["before"]["peakWaitingList"]),
+                count(&t["after"]["peakWaitingList"])
+            ),
+        ),
+        (
+            "funding-needed",
+            format!(
+                "{} → {}",
+                money(&t["before"]["fundingNeeded"]),
+                money(&t["after"]["fundingNeeded"])
+            ),
+        ),
+        ("added", count(&t["added"])),
+        ("staff-cost", money(&t["staffCost"])),
+    ];
+    let mut shown = Vec::new();
+    for (name, _) in &expected {
+        shown.push((*name, tile(&browser, name).await));
+    }
+    assert_eq!(shown, expected);
+    let rows = browser
+        .eval("return document.querySelectorAll('#run-services-table tbody tr').length;")
+        .await;
+    assert_eq!(
+        rows, t["servicesChanged"],
+        "the table lists every service reached"
+    );
+    assert!(
+        browser
+            .eval("return document.querySelectorAll('#run-waiting svg polygon').length;")
+            .await
+            .as_u64()
+            .is_some_and(|n| n >= 1),
+        "the waiting list is drawn with its band"
+    );
+    assert_clean(&browser, "scenario").await;
+    browser.screenshot(&format!("scenario-{}", engine())).await;
+
+    // Side by side: with the page read again (the address keeps the run),
+    // tick both scenarios and compare, the baseline first.
+    let url = browser.client.current_url().await.expect("the address");
+    assert!(url.as_str().contains("run="), "{url}");
+    browser.goto(url.as_str()).await;
+    browser
+        .wait_for(
+            "document.body.dataset.drawn === '1' && document.body.dataset.run",
+            "the scenario page again",
+        )
+        .await;
+    browser
+        .eval("document.querySelectorAll('input[name=compare]').forEach(c => c.click()); return true;")
+        .await;
+    click(&browser, "#compare").await;
+    browser
+        .wait_for(
+            "document.querySelector('#comparison-table')",
+            "the comparison",
+        )
+        .await;
+    let compared = browser
+        .eval("return [...document.querySelectorAll('#comparison-table tbody tr th')].map(t => t.textContent);")
+        .await;
+    assert_eq!(
+        compared,
+        json!([
+            "Baseline (no change)",
+            "Three more link workers",
+            "By the API"
+        ])
+    );
+    assert_clean(&browser, "scenario comparison").await;
+    browser.close().await;
+}
