@@ -7,7 +7,7 @@ import * as api from "./lib/api.js";
 import { el } from "./lib/dom.js";
 import * as fmt from "./lib/format.js";
 import { subscribe } from "./lib/live.js";
-import { start, status } from "./lib/shell.js";
+import { drawn, start, status } from "./lib/shell.js";
 
 const DOC = "link-worker";
 const form = document.getElementById("search");
@@ -113,10 +113,12 @@ async function find(event) {
     return;
   }
   status("Searching…");
+  performance.mark("headroom:search-start");
   try {
     const data = await api.run(DOC, "FindServices", { input });
     lastSearch = input;
     showMatches(data.findServices);
+    performance.measure("headroom:search", "headroom:search-start");
     status(`${data.findServices.matches.length} services listed at ${fmt.time(new Date())}.`);
   } catch (error) {
     status(`The search failed: ${error.message} (${error.code})`, "error");
@@ -210,5 +212,5 @@ start("link-worker", async (viewer) => {
   fillForm(choices.needs, choices.capabilityVocabulary, wards.nodes);
   form.addEventListener("submit", find);
   if (!viewer.gateway) status("This key acts for no gateway: you can search, but referrals need a link worker's key.");
-  document.body.dataset.drawn = "1";
+  drawn();
 });

@@ -7,7 +7,7 @@ import * as api from "./lib/api.js";
 import * as charts from "./lib/charts.js";
 import { figure } from "./lib/figure.js";
 import * as fmt from "./lib/format.js";
-import { start, status } from "./lib/shell.js";
+import { drawn, start, status } from "./lib/shell.js";
 
 const DOC = "overview";
 const CHART_SERVICES = 30;
@@ -441,8 +441,7 @@ async function draw(state) {
     status(`Figures read at ${read}.`);
   }
   document.body.dataset.drawing = "false";
-  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
-  performance.mark("headroom:drawn");
+  drawn();
   performance.measure("headroom:draw", "headroom:draw-start", "headroom:drawn");
 }
 

@@ -7,7 +7,7 @@ import * as api from "./lib/api.js";
 import { el, select, table } from "./lib/dom.js";
 import * as fmt from "./lib/format.js";
 import { subscribe } from "./lib/live.js";
-import { start, status } from "./lib/shell.js";
+import { drawn, start, status } from "./lib/shell.js";
 
 const DOC = "provider";
 const STATUSES = ["OPEN", "LIMITED", "FULL", "PAUSED", "CLOSED"].map((s) => [s, fmt.codeLabel(s)]);
@@ -243,11 +243,12 @@ start("provider", async () => {
   await drawServices();
   if (!organisation) {
     for (const id of ["incoming", "waiting", "contributions"]) document.getElementById(id).hidden = true;
+    drawn();
     return;
   }
   contributionForm();
   await Promise.all([drawReferrals(), drawContributions()]);
   await follow();
   document.getElementById("scope").textContent = `Read at ${fmt.time(new Date())}; referrals update live.`;
-  document.body.dataset.drawn = "1";
+  drawn();
 });

@@ -10,7 +10,7 @@ import * as charts from "./lib/charts.js";
 import { el } from "./lib/dom.js";
 import { figure } from "./lib/figure.js";
 import * as fmt from "./lib/format.js";
-import { start, status } from "./lib/shell.js";
+import { drawn, start, status } from "./lib/shell.js";
 
 const DOC = "scenario";
 const CHART_SERVICES = 30;
@@ -419,7 +419,7 @@ start("scenario", async (viewer) => {
     document.getElementById("build").hidden = true;
     document.getElementById("list").hidden = true;
     status("Scenarios are for commissioners and admins: this key's role cannot see them.", "error");
-    document.body.dataset.drawn = "1";
+    drawn();
     return;
   }
   await fillChoices();
@@ -440,5 +440,5 @@ start("scenario", async (viewer) => {
     const next = new URLSearchParams(window.location.search).get("run");
     if (next) showRun(next);
   });
-  document.body.dataset.drawn = "1";
+  drawn();
 });

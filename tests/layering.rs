@@ -40,6 +40,16 @@ const CRATE_RULES: &[CrateRule] = &[
         why: "only graphql/ and the HTTP glue that serves it know async-graphql",
     },
     CrateRule {
+        crates: &["fantoccini", "hyper_util"],
+        allowed: &["src/bench/browser.rs"],
+        why: "only the benchmark's browser drives Chromium over WebDriver",
+    },
+    CrateRule {
+        crates: &["rust_embed"],
+        allowed: &["src/http/dashboards.rs"],
+        why: "only the dashboards' route knows how the pages are embedded",
+    },
+    CrateRule {
         crates: &["poem"],
         allowed: &["src/http/", "src/startup.rs"],
         why: "only http/ (and startup, which binds it) knows poem",

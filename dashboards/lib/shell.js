@@ -50,6 +50,14 @@ function keyForm(onKey, message) {
   return form;
 }
 
+// Marks the page drawn: `data-drawn` counts its drawings (the tests wait
+// on it) and the `headroom:drawn` mark times it from navigation (the
+// benchmark reads it).
+export function drawn() {
+  document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
+  performance.mark("headroom:drawn");
+}
+
 // Shows `text` in the page's status line (read out by screen readers).
 export function status(text, kind = "info") {
   const line = document.getElementById("status");

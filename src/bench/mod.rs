@@ -4,9 +4,11 @@
 //! and referral moves per second by concurrent clients, counted afterwards.
 //! It prints figures; it asserts nothing.
 
+pub mod browser;
 mod cases;
 mod exposure;
 mod lifecycle;
+mod pages;
 mod scenarios;
 mod stats;
 
@@ -39,6 +41,7 @@ pub struct BenchOptions {
     pub exposure: bool,
     /// Time scenario runs instead of the dashboards.
     pub scenarios: bool,
+    pub pages: bool,
 }
 
 /// One query's figures, or why there are none.
@@ -60,6 +63,7 @@ pub struct Report {
     pub throughput: Option<lifecycle::Throughput>,
     pub exposure: Option<exposure::Exposure>,
     pub scenarios: Option<scenarios::ScenarioFigures>,
+    pub pages: Option<pages::PageFigures>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -97,6 +101,13 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         let exposure = Some(exposure::run(&store, window, authority.id).await?);
         return Ok(Report {
             exposure,
+            ..Report::empty(&store, seeded)
+        });
+    }
+    if options.pages {
+        let pages = Some(pages::run(&store, as_of, options.iterations).await?);
+        return Ok(Report {
+            pages,
             ..Report::empty(&store, seeded)
         });
     }
@@ -159,14 +170,10 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
     keys::revoke_named(&store, "bench").await?;
     server.stop().await;
     Ok(Report {
-        backend: format!("{:?}", store.backend()),
-        seeded,
         cases: reports,
         search,
         throughput,
-        exposure: None,
-        scenarios: None,
-        peak_rss_mb: stats::peak_rss_mb(),
+        ..Report::empty(&store, seeded)
     })
 }
 
@@ -263,6 +270,7 @@ impl Report {
             throughput: None,
             exposure: None,
             scenarios: None,
+            pages: None,
             peak_rss_mb: stats::peak_rss_mb(),
         }
     }
@@ -300,6 +308,9 @@ impl Report {
         }
         if let Some(s) = &self.scenarios {
             out.push_str(&format!("\n{}", s.table()));
+        }
+        if let Some(p) = &self.pages {
+            out.push_str(&format!("\n{}", p.table()));
         }
         if let Some((stats, matches)) = &self.search {
             out.push_str(&format!(

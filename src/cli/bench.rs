@@ -46,6 +46,13 @@ pub struct Args {
     /// and with 200 replications, `--iterations` times each.
     #[arg(long, conflicts_with = "exposure")]
     pub scenarios: bool,
+
+    /// Instead of the dashboards' queries: the dashboard pages in headless
+    /// Chromium (Debian's chromium and chromium-driver), from navigation
+    /// until each is fully drawn, the overview redrawn for a filter and the
+    /// link worker's search, `--iterations` times each.
+    #[arg(long, conflicts_with_all = ["exposure", "scenarios"])]
+    pub pages: bool,
 }
 
 pub async fn run(args: Args) -> AppResult<()> {
@@ -68,6 +75,7 @@ pub async fn run(args: Args) -> AppResult<()> {
             show_progress: true,
             exposure: args.exposure,
             scenarios: args.scenarios,
+            pages: args.pages,
         },
     )
     .await?;
