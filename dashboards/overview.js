@@ -12,6 +12,8 @@ import { drawn, start, status } from "./lib/shell.js";
 const DOC = "overview";
 const CHART_SERVICES = 30;
 const CHART_ORGANISATIONS = 15;
+// Services (and ward × need cells) read for one view: ten pages of 100.
+const ROW_PAGES = 10;
 const form = document.getElementById("filters");
 const field = (name) => form.elements.namedItem(name);
 
@@ -65,6 +67,7 @@ async function fillChoices(state) {
   field("need").append(...choices.needs.map((n) => option(n.code, n.label)));
   field("gateway").append(...choices.gateways.nodes.map((g) => option(g.id, `${g.name} (${fmt.codeLabel(g.kind).toLowerCase()})`)));
   const authorities = (await api.runAll(DOC, "OverviewAuthorities", {}, ["areas"])).nodes;
+  authorityCount = authorities.length;
   let focus = authorities.length === 1 ? authorities[0].id : null;
   if (state.area) {
     const area = (await api.run(DOC, "OverviewArea", { id: state.area })).node;
@@ -92,7 +95,8 @@ function selectedText(name, fallback) {
 
 // ---- drawing ----
 
-function tiles(totals, services, uncommissioned) {
+function tiles(totals, read, uncommissioned) {
+  const services = read.nodes;
   const all = totals.capacityOverview.nodes[0] || {};
   const gap = totals.fundingGaps.nodes.reduce((sum, r) => sum + Number(r.gap), 0);
   const value = uncommissioned.reduce((sum, r) => sum + Number(r.value), 0);
@@ -102,7 +106,7 @@ function tiles(totals, services, uncommissioned) {
     ["capacity", "Capacity", fmt.places(all.capacity), "places a week"],
     ["demand", "Demand", fmt.places(all.demand), "referrals accepted a week"],
     ["utilisation", "Utilisation", fmt.percent(all.utilisation), "demand ÷ capacity"],
-    ["over-capacity", "Over capacity", fmt.count(over), `of ${fmt.count(services.length)} services`],
+    ["over-capacity", "Over capacity", fmt.count(over), read.complete ? `of ${fmt.count(services.length)} services` : `of the first ${fmt.count(services.length)} read: choose an area for all`],
     ["funding-gap", "Funding gap", fmt.money(gap), gap > 0 ? "under-funded: cost of demand served above funding (area and window only)" : "funding above the cost of demand served (area and window only)"],
     ["uncommissioned", "Uncommissioned value", fmt.money(value), "unpaid work at the hourly rate (area and window only)"],
     ["unmet", "Open unmet needs", fmt.count(totals.unmetNeeds.totalCount), "on the register"],
@@ -129,7 +133,7 @@ function tiles(totals, services, uncommissioned) {
 
 const utilisationText = (u, row) => (u === null || u === undefined ? (row && row.overCapacity ? "no capacity, has demand" : "no capacity") : fmt.percent(u));
 
-function utilisation(services, total) {
+function utilisation(services, total, complete) {
   const shown = services.slice(0, CHART_SERVICES);
   const chart = charts.barChart({
     title: "Utilisation by service",
@@ -148,7 +152,10 @@ function utilisation(services, total) {
   chart.setAttribute("viewBox", `0 0 ${chart.getAttribute("width")} ${chart.getAttribute("height")}`);
   figure(document.getElementById("utilisation"), {
     title: "Utilisation by service",
-    caption: `The ${shown.length} services most over capacity, of ${fmt.count(total)} in scope; the table lists them all. Utilisation is demand ÷ places a week, or mean caseload ÷ caseload maximum for one-to-one services.`,
+    caption:
+      `The ${shown.length} services most over capacity, of ${fmt.count(total)} in scope; ` +
+      (complete ? "the table lists them all. " : `the table and map hold the first ${fmt.count(services.length)}: choose an area to see every one. `) +
+      "Utilisation is demand ÷ places a week, or mean caseload ÷ caseload maximum for one-to-one services.",
     chart,
     rows: services,
     filename: "utilisation-by-service",
@@ -399,6 +406,13 @@ function unmet(connection, needs) {
 
 let needs = [];
 let generation = 0;
+let authorityCount = 0;
+
+// Everywhere, across several authorities, the heat map would hold every
+// ward: it asks for an area instead.
+function heatNeedsArea(state) {
+  return !state.area && authorityCount > 1;
+}
 
 async function draw(state) {
   const mine = ++generation;
@@ -408,16 +422,25 @@ async function draw(state) {
   const vars = variables(state);
   const current = () => mine === generation;
   const totals = api.run(DOC, "OverviewTotals", vars);
-  const services = api.runAll(DOC, "OverviewServices", vars, ["capacityOverview"]);
+  const services = api.runAll(DOC, "OverviewServices", vars, ["capacityOverview"], ROW_PAGES);
   const uncommissionedRows = api.runAll(DOC, "OverviewUncommissioned", { window: vars.window, areaId: vars.areaId }, ["uncommissionedWork"]);
   const parts = [
-    Promise.all([totals, services, uncommissionedRows]).then(([t, s, u]) => current() && tiles(t, s.nodes, u.nodes)),
+    Promise.all([totals, services, uncommissionedRows]).then(([t, s, u]) => current() && tiles(t, s, u.nodes)),
     services.then((s) => {
       if (!current()) return;
-      utilisation(s.nodes, s.data.capacityOverview.totalCount);
+      utilisation(s.nodes, s.data.capacityOverview.totalCount, s.complete);
       map(s.nodes);
     }),
-    api.runAll(DOC, "OverviewHeat", vars, ["capacityOverview"]).then((h) => current() && heat(h.nodes, needs)),
+    heatNeedsArea(state)
+      ? Promise.resolve().then(() =>
+          figure(document.getElementById("heat"), {
+            title: "Headroom by ward and need",
+            rows: [],
+            columns: [],
+            empty: "Choose a local authority or ward above to see its wards' headroom by need.",
+          }),
+        )
+      : api.runAll(DOC, "OverviewHeat", vars, ["capacityOverview"], ROW_PAGES).then((h) => current() && heat(h.nodes, needs)),
     api.run(DOC, "OverviewTrend", vars).then((d) => {
       if (!current()) return;
       trend(d.capacityTrend);

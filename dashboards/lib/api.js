@@ -5,8 +5,9 @@
 
 const STORED_KEY = "headroom.apiKey";
 const IN_FLIGHT = 2;
-// A page follows a connection to its end, but never further than this.
-const MAX_PAGES = 50;
+// A page follows a connection to its end, but never further than this
+// unless it says so.
+const MAX_PAGES = 20;
 
 export function key() {
   return sessionStorage.getItem(STORED_KEY) || "";
@@ -124,13 +125,13 @@ export async function run(name, operationName, variables = {}) {
 }
 
 // Runs an operation whose connection (at `path` in the answer) takes an
-// `$after` cursor, page by page, and returns every node with the first
-// page's answer beside it.
-export async function runAll(name, operationName, variables, path) {
+// `$after` cursor, page by page (up to `maxPages`), and returns the nodes
+// with the first page's answer beside it and whether they are all.
+export async function runAll(name, operationName, variables, path, maxPages = MAX_PAGES) {
   const nodes = [];
   let after = null;
   let first = null;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
+  for (let page = 0; page < maxPages; page += 1) {
     const data = await run(name, operationName, { ...variables, after });
     const connection = path.reduce((value, step) => value[step], data);
     if (!first) first = data;

@@ -216,7 +216,7 @@ async fn the_commissioner_overview_shows_the_apis_figures_and_follows_its_filter
 }
 
 #[tokio::test]
-async fn a_key_that_does_not_work_is_refused_and_asked_for_again() {
+async fn a_key_that_does_not_work_is_refused_and_a_role_sees_only_its_own() {
     let Some(browser) = browser().await else {
         return;
     };
@@ -235,6 +235,47 @@ async fn a_key_that_does_not_work_is_refused_and_asked_for_again() {
         .eval("return document.querySelector('main').hidden;")
         .await;
     assert_eq!(hidden, json!(true), "no figure is shown without a key");
+    // The browser logged the refused request; nothing else went wrong.
+    let problems = browser.problems().await;
+    assert!(
+        problems.iter().all(|p| p.contains("401")),
+        "{problems:#?}"
+    );
+
+    // A provider's key on the scenario page: told it is for commissioners,
+    // with nothing to build or read.
+    browser.use_key(&app.keys.provider).await;
+    browser
+        .goto(&format!("{}/dashboards/scenario", app.address))
+        .await;
+    browser
+        .wait_for("document.body.dataset.drawn === '1'", "the scenario page")
+        .await;
+    let status = browser.text("#status").await.unwrap_or_default();
+    assert!(status.contains("for commissioners and admins"), "{status}");
+    let shown = browser
+        .eval("return ['build', 'list', 'run'].filter(id => !document.getElementById(id).hidden);")
+        .await;
+    assert_eq!(shown, json!([]));
+
+    // The list of pages, for any key.
+    browser.goto(&format!("{}/dashboards/", app.address)).await;
+    browser
+        .wait_for("document.querySelectorAll('#pages a').length > 0", "the list of pages")
+        .await;
+    let pages = browser
+        .eval("return [...document.querySelectorAll('#pages a')].map(a => a.getAttribute('href'));")
+        .await;
+    assert_eq!(
+        pages,
+        json!([
+            "/dashboards/overview",
+            "/dashboards/scenario",
+            "/dashboards/link-worker",
+            "/dashboards/provider"
+        ])
+    );
+    assert_clean(&browser, "the list of pages").await;
     browser.close().await;
 }
 
