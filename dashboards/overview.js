@@ -175,10 +175,14 @@ function utilisation(services, total, complete) {
   });
 }
 
-// A cell's headroom: places a week where the group has weekly capacity,
-// else places on caseloads (marked "c").
+// A cell's headroom on the side that limits the group, so that its sign
+// agrees with its colour (utilisation, the worse of the two): places a
+// week, or places on caseloads (marked "c") where those are the tighter.
 function cellHeadroom(r) {
-  return r.capacity > 0 ? { value: r.headroom, text: fmt.places(r.headroom) } : { value: r.caseloadHeadroom, text: `${fmt.places(r.caseloadHeadroom)}c` };
+  const throughput = r.capacity > 0 ? r.demand / r.capacity : null;
+  const caseload = r.caseloadCapacity > 0 ? r.activeCaseload / r.caseloadCapacity : null;
+  const byCaseload = caseload !== null && (throughput === null || caseload > throughput);
+  return byCaseload ? { value: r.caseloadHeadroom, text: `${fmt.places(r.caseloadHeadroom)}c` } : { value: r.headroom, text: fmt.places(r.headroom) };
 }
 
 function heat(rows, needs) {
@@ -200,7 +204,7 @@ function heat(rows, needs) {
   });
   figure(document.getElementById("heat"), {
     title: "Headroom by ward and need",
-    caption: "Spare places a week (capacity − demand) of the services based in each ward, by the need they address; \"c\" marks places on caseloads where a group has no weekly places. Negative is over capacity. Colour is utilisation, as on every chart; a blank cell has no service.",
+    caption: "Spare places of the services based in each ward, by the need they address: places a week (capacity − demand), or places on caseloads (marked \"c\") where those are the tighter. Negative is over capacity. Colour is utilisation, as on every chart; a blank cell has no service.",
     chart,
     rows: rows.filter((r) => r.area),
     filename: "headroom-by-ward-and-need",
@@ -385,7 +389,7 @@ function unmet(connection, needs) {
     title: "Unmet needs register",
     caption: `${fmt.count(connection.totalCount)} open entries, highest risk first, with the live evidence: referrals with the need, living in the area, declined for capacity or capability in the window, and link workers' reports that nothing fitted.`,
     chart: null,
-    rows: connection.nodes,
+    rows: connection.nodes.slice().sort((a, b) => b.riskScore - a.riskScore),
     filename: "unmet-needs",
     empty: "No open entry on the register for these filters.",
     columns: [

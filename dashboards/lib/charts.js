@@ -80,9 +80,14 @@ export function barChart({ title, items, format, reference, referenceLabel, widt
   const noted = items.some((i) => i.note);
   const plot = width - labelWidth - (noted ? 170 : 80);
   const scale = (v) => (Math.max(0, v) / max) * plot;
+  if (reference !== undefined) {
+    const x = labelWidth + scale(reference);
+    svg.append(node("line", { x1: x, x2: x, y1: top - 8, y2: height - 6, stroke: INK, "stroke-width": 1.5, "stroke-dasharray": "5 3" }));
+    svg.append(node("text", { x, y: 14, "text-anchor": "middle", "font-weight": 600 }, referenceLabel));
+  }
   items.forEach((item, i) => {
     const y = top + i * row;
-    const label = item.label.length > 36 ? `${item.label.slice(0, 35)}…` : item.label;
+    const label = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label;
     svg.append(node("text", { x: labelWidth - 8, y: y + 14, "text-anchor": "end" }, label));
     const length = Number.isFinite(item.value) ? scale(item.value) : 0;
     const bar = node("rect", { x: labelWidth, y: y + 3, width: length, height: row - 6, fill: item.colour || "#6b9bd1" });
@@ -94,13 +99,10 @@ export function barChart({ title, items, format, reference, referenceLabel, widt
       svg.append(node("line", { x1: x, x2: x, y1: y + 1, y2: y + row - 1, stroke: INK, "stroke-width": 2.5 }));
     }
     const end = Math.max(length, Number.isFinite(item.before) ? scale(item.before) : 0);
-    svg.append(node("text", { x: labelWidth + end + 6, y: y + 14, fill: QUIET }, format(item.value) + (item.note ? ` ${item.note}` : "")));
+    // A white halo keeps the value legible where it crosses the reference line.
+    const halo = { stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" };
+    svg.append(node("text", { x: labelWidth + end + 6, y: y + 14, fill: QUIET, ...halo }, format(item.value) + (item.note ? ` ${item.note}` : "")));
   });
-  if (reference !== undefined) {
-    const x = labelWidth + scale(reference);
-    svg.append(node("line", { x1: x, x2: x, y1: top - 8, y2: height - 6, stroke: INK, "stroke-width": 1.5, "stroke-dasharray": "5 3" }));
-    svg.append(node("text", { x, y: 14, "text-anchor": "middle", "font-weight": 600 }, referenceLabel));
-  }
   return svg;
 }
 
@@ -166,13 +168,18 @@ export function heatMap({ title, rows, columns, cell, colour }) {
   const labelWidth = 170;
   const cellW = 46;
   const cellH = 22;
-  const top = 110;
-  const width = labelWidth + columns.length * cellW + 10;
+  const top = 140;
+  // Column labels lean up and to the right: room above, and to the right
+  // of the last column.
+  const width = labelWidth + columns.length * cellW + 130;
   const height = top + rows.length * cellH + 10;
   const svg = root(width, height, title);
   columns.forEach((c, j) => {
     const x = labelWidth + j * cellW + cellW / 2;
-    svg.append(node("text", { x, y: top - 6, transform: `rotate(-50 ${x} ${top - 6})`, fill: QUIET }, c.label));
+    const label = c.label.length > 24 ? `${c.label.slice(0, 23)}…` : c.label;
+    const text = node("text", { x, y: top - 6, transform: `rotate(-50 ${x} ${top - 6})`, fill: QUIET }, label);
+    text.append(node("title", {}, c.label));
+    svg.append(text);
   });
   rows.forEach((r, i) => {
     const y = top + i * cellH;
