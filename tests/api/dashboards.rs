@@ -237,10 +237,7 @@ async fn a_key_that_does_not_work_is_refused_and_a_role_sees_only_its_own() {
     assert_eq!(hidden, json!(true), "no figure is shown without a key");
     // The browser logged the refused request; nothing else went wrong.
     let problems = browser.problems().await;
-    assert!(
-        problems.iter().all(|p| p.contains("401")),
-        "{problems:#?}"
-    );
+    assert!(problems.iter().all(|p| p.contains("401")), "{problems:#?}");
 
     // A provider's key on the scenario page: told it is for commissioners,
     // with nothing to build or read.
@@ -261,7 +258,10 @@ async fn a_key_that_does_not_work_is_refused_and_a_role_sees_only_its_own() {
     // The list of pages, for any key.
     browser.goto(&format!("{}/dashboards/", app.address)).await;
     browser
-        .wait_for("document.querySelectorAll('#pages a').length > 0", "the list of pages")
+        .wait_for(
+            "document.querySelectorAll('#pages a').length > 0",
+            "the list of pages",
+        )
         .await;
     let pages = browser
         .eval("return [...document.querySelectorAll('#pages a')].map(a => a.getAttribute('href'));")
