@@ -7,6 +7,7 @@ pub mod bounds;
 pub mod capability;
 pub mod capacity;
 pub mod codes;
+pub mod disclosure;
 pub mod identifiers;
 pub mod language;
 pub mod matching;
