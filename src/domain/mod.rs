@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod age;
+pub mod analytics;
 pub mod bounds;
 pub mod capability;
 pub mod capacity;
