@@ -201,6 +201,11 @@ pub struct ServerSettings {
     )]
     pub default_hourly_rate_pence: i64,
 
+    /// Most figures (cells × measures) one researcher question may answer
+    /// with; past it TOO_MANY_CELLS, and nothing is returned.
+    #[arg(long, env = "HEADROOM_MAX_ANALYTICS_FIGURES", default_value_t = 20_000)]
+    pub max_analytics_figures: usize,
+
     /// Development mode: GraphQL field suggestions in error messages.
     #[arg(long, env = "HEADROOM_DEVELOPMENT", default_value_t = false)]
     pub development: bool,
@@ -255,6 +260,7 @@ impl Default for ServerSettings {
             max_batch: 10,
             max_depth: 12,
             max_complexity: 20_000,
+            max_analytics_figures: 20_000,
             stale_after_days: crate::domain::status::DEFAULT_STALE_AFTER_DAYS,
             default_hourly_rate_pence: 1221,
             development: false,

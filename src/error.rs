@@ -37,6 +37,10 @@ pub enum AppError {
     /// The answer grew past the configured size and was not sent.
     #[error("the answer would be larger than {0} bytes; ask for fewer items or fewer fields")]
     ResponseTooLarge(usize),
+    /// A researcher's question would answer with more cells than allowed;
+    /// nothing was returned.
+    #[error("the answer would hold more than {0} figures; ask for fewer dimensions, a shorter window or narrower filters")]
+    TooManyCells(usize),
     /// No database connection came free in time; safe to retry.
     #[error("the service is busy; try again in a moment")]
     Busy,
@@ -58,6 +62,7 @@ impl AppError {
             AppError::Timeout(_) | AppError::StatementTimeout => "TIMEOUT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::ResponseTooLarge(_) => "RESPONSE_TOO_LARGE",
+            AppError::TooManyCells(_) => "TOO_MANY_CELLS",
             AppError::Busy => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }

@@ -18,6 +18,7 @@ mod m20261123_000011_create_referral_writes;
 mod m20261130_000012_widen_no_fit_reasons;
 mod m20261130_000013_create_scenarios;
 mod m20261130_000014_index_event_days;
+mod m20261130_000015_create_analytics_audit;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_widen_no_fit_reasons::Migration),
             Box::new(m20261130_000013_create_scenarios::Migration),
             Box::new(m20261130_000014_index_event_days::Migration),
+            Box::new(m20261130_000015_create_analytics_audit::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! rules and the arithmetic, and returns domain values or store rows. It
 //! knows nothing of GraphQL or HTTP, so it runs the same from any caller.
 
+pub mod analytics;
 pub mod backtest;
 pub mod referrals;
 pub mod scenario_run;

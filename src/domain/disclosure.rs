@@ -29,6 +29,16 @@ pub const LARGEST_SUPPRESSED: i64 = 7;
 /// Other counts of people are rounded to a multiple of this.
 pub const ROUND_TO: i64 = 5;
 
+/// The rules, in words, as the catalogue gives them.
+pub const RULES: &[&str] = &[
+    "Below national level, a count of people from 1 to 7 is suppressed and shown as suppressed, never as zero; zero stays zero.",
+    "Below national level, every other count of people is rounded to the nearest 5.",
+    "A median or percentile over 1 to 7 people is suppressed.",
+    "Figures that do not count people (places, services, money) are not rounded.",
+    "Secondary suppression: in every row and column of an answer (the wards of one local authority, the months of one quarter), a lone suppressed figure takes the smallest other figure with it, so that no suppressed figure can be worked out from a total another answer gives.",
+    "Filters list values of a dimension, so a filtered answer is a slice of the unfiltered one; rounding every shown count keeps differences between answers from pinning a suppressed figure.",
+];
+
 /// What a figure counts, which decides the rule it falls under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Rule {

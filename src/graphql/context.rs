@@ -16,6 +16,8 @@ use crate::store::Store;
 pub struct ResolverSettings {
     pub stale_after_days: i64,
     pub default_hourly_rate_pence: i64,
+    /// Most figures one researcher question may answer with.
+    pub max_analytics_figures: usize,
 }
 
 /// Per request: who is asking, what day it is, a fresh DataLoader (so

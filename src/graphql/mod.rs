@@ -1,6 +1,7 @@
 //! The GraphQL schema: queries, mutations, types, loaders, errors. Only this
 //! module knows async-graphql.
 
+pub mod analytics;
 mod batching;
 pub mod budget;
 pub mod connection;
@@ -77,6 +78,7 @@ pub fn build_schemas(settings: &ServerSettings) -> Schemas {
             .data(ResolverSettings {
                 stale_after_days: settings.stale_after_days,
                 default_hourly_rate_pence: settings.default_hourly_rate_pence,
+                max_analytics_figures: settings.max_analytics_figures,
             })
             .extension(budget::Enforce)
             .limit_depth(depth)

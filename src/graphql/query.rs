@@ -33,6 +33,7 @@ pub struct QueryRoot(
     super::metrics::ContributionQuery,
     super::search::SearchQuery,
     super::scenarios::ScenarioQuery,
+    super::analytics::AnalyticsQuery,
 );
 
 #[derive(Default)]

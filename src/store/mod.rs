@@ -1,6 +1,8 @@
 //! Database access. Only this module writes SQL or knows sea-orm; it returns
 //! entity models and plain aggregates, and takes plain filters.
 
+pub mod analytics;
+pub mod analytics_audit;
 pub mod areas;
 pub mod bench;
 pub mod connect;

@@ -157,5 +157,6 @@ keyed!(
     scenario,
     scenario_run,
     scenario_run_service,
-    scenario_run_unabsorbed
+    scenario_run_unabsorbed,
+    analytics_audit
 );

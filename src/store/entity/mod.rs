@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as they are now. The migrations are their
 //! history; GraphQL types are built from these by hand, never derived.
 
+pub mod analytics_audit;
 pub mod api_key;
 pub mod area;
 pub mod capacity_version;
