@@ -9,6 +9,7 @@ use super::Context;
 use crate::domain::analytics::{Measure, Question};
 use crate::domain::codes::Role;
 use crate::domain::disclosure::{self, Coordinate, Rule, Shown};
+use crate::domain::language::LanguageCode;
 use crate::error::{AppError, AppResult};
 use crate::store::analytics::{self as store, Key};
 use crate::store::analytics_audit::{self as audit, AuditLine};
@@ -115,6 +116,18 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
         return Err(AppError::TooManyCells(max_figures));
     }
     let national = q.is_national();
+    // Languages are named here, from their ISO 639 codes.
+    if let Some(d) = q
+        .dimensions
+        .iter()
+        .position(|d| *d == crate::domain::analytics::Dimension::PreferredLanguage)
+    {
+        for c in &mut cells {
+            if let Ok(language) = LanguageCode::parse("language", &c.keys[d].value) {
+                c.keys[d].name = language.name().to_owned();
+            }
+        }
+    }
     let coordinates: Vec<Vec<Coordinate>> = cells
         .iter()
         .map(|c| {

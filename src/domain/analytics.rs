@@ -142,6 +142,23 @@ impl Dimension {
         )
     }
 
+    /// Whether `value` can be a key of this dimension: a code of a coded
+    /// dimension; any text for areas, PCNs and services, whose keys are
+    /// their codes and ids.
+    pub fn accepts(self, value: &str) -> bool {
+        use super::codes::{AgeBand, GatewayKind, Need, OrganisationKind};
+        match self {
+            Dimension::Need => Need::parse(value).is_some(),
+            Dimension::AgeBand => AgeBand::parse(value).is_some(),
+            Dimension::GatewayKind => GatewayKind::parse(value).is_some(),
+            Dimension::OrganisationKind => OrganisationKind::parse(value).is_some(),
+            Dimension::PreferredLanguage => {
+                super::language::LanguageCode::parse("filters", value).is_ok()
+            }
+            _ => !value.is_empty(),
+        }
+    }
+
     pub fn is_time(self) -> bool {
         matches!(
             self,
@@ -219,6 +236,17 @@ impl Question {
                 return Err(Invalid::new(
                     "filters",
                     "narrow the time by the window, not a filter",
+                ));
+            }
+        }
+        for f in &filters {
+            if let Some(bad) = f.values.iter().find(|v| !f.dimension.accepts(v)) {
+                return Err(Invalid::new(
+                    "filters",
+                    format!(
+                        "{bad:?} is not a {} (see analyticsCatalogue)",
+                        f.dimension.info().label.to_lowercase()
+                    ),
                 ));
             }
         }

@@ -75,7 +75,11 @@ fn dimension_sql(d: Dimension) -> DimensionSql {
             within: "CAST(NULL AS TEXT)",
         },
         Dimension::GatewayKind => plain("g.kind"),
-        Dimension::Need => plain("rn.need_code"),
+        Dimension::Need => DimensionSql {
+            key: "rn.need_code",
+            name: "COALESCE(nd.label, rn.need_code)",
+            within: "CAST(NULL AS TEXT)",
+        },
         Dimension::AgeBand => plain("r.age_band"),
         Dimension::PreferredLanguage => plain("COALESCE(r.preferred_language, 'en')"),
         Dimension::MissingCapability => plain("COALESCE(x.cap, '')"),
@@ -201,6 +205,7 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
     };
     if uses(Dimension::Need) {
         joins.push("JOIN referral_need rn ON rn.referral_id = x.referral_id".to_owned());
+        joins.push("LEFT JOIN need nd ON nd.code = rn.need_code".to_owned());
     }
     if uses(Dimension::Pcn) {
         // A ward's PCN: the PCN of its GP practices (the lowest-numbered

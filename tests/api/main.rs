@@ -1,3 +1,4 @@
+mod analytics;
 mod bad_input;
 mod bounds;
 mod browser;

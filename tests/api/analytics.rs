@@ -1,0 +1,393 @@
+//! Researchers' questions through HTTP: measures equal to a reference
+//! counted from the events themselves, the small-number rules and
+//! secondary suppression on data whose true counts are known, the cell
+//! limit, the role boundary and the audit trail.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Duration, NaiveDate};
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    assert_bad_input, assert_error, data, spawn_app, spawn_app_with, spawn_demo_app, today, TestApp,
+};
+use headroom::store::entity::{area, referral, referral_event, referral_flow, referral_need};
+
+const ASK: &str = "query($q: AnalyticsQuestion!) { analytics(question: $q) {
+  national figures suppressed
+  cells { keys { dimension value label } figures { measure value suppressed secondary } } } }";
+
+fn demo_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("a day")
+}
+
+/// The last six whole months before the demo's day.
+fn window() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2026, 5, 1).expect("a day"),
+        NaiveDate::from_ymd_opt(2026, 11, 1).expect("a day"),
+    )
+}
+
+async fn ask(app: &TestApp, key: &str, question: Value) -> Value {
+    app.gql(key, ASK, json!({ "q": question })).await
+}
+
+/// Cells as `(keys joined by '|', measure) → figure`.
+fn figures(body: &Value) -> BTreeMap<(String, String), Value> {
+    let mut out = BTreeMap::new();
+    for cell in data(body)["analytics"]["cells"].as_array().expect("cells") {
+        let keys: Vec<&str> = cell["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .map(|k| k["value"].as_str().expect("a key"))
+            .collect();
+        for f in cell["figures"].as_array().expect("figures") {
+            out.insert(
+                (
+                    keys.join("|"),
+                    f["measure"].as_str().expect("a measure").to_owned(),
+                ),
+                f.clone(),
+            );
+        }
+    }
+    out
+}
+
+fn in_window(day: NaiveDate) -> bool {
+    let (from, to) = window();
+    day >= from && day < to
+}
+
+fn month(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// Counts each measure by month from the rows themselves: distinct
+/// referrals per month with the event (or flow day) that defines it.
+async fn reference_by_month(app: &TestApp) -> BTreeMap<(String, String), i64> {
+    let db = app.store.db();
+    let events = referral_event::Entity::find()
+        .all(db)
+        .await
+        .expect("events");
+    let flows = referral_flow::Entity::find().all(db).await.expect("flows");
+    let mut sets: HashMap<(String, String), BTreeSet<i64>> = HashMap::new();
+    let mut add = |measure: &str, day: Option<NaiveDate>, referral: i64| {
+        if let Some(day) = day.filter(|d| in_window(*d)) {
+            sets.entry((month(day), measure.to_owned()))
+                .or_default()
+                .insert(referral);
+        }
+    };
+    for e in &events {
+        let measure = match (e.to_state.as_str(), e.reason.as_deref()) {
+            ("received", _) => "REFERRALS",
+            ("declined", Some("capacity")) => "DECLINED_FOR_CAPACITY",
+            ("declined", Some("capability")) => "DECLINED_FOR_CAPABILITY",
+            ("completed", _) => "COMPLETED",
+            ("did_not_attend", _) => "DID_NOT_ATTEND",
+            ("withdrawn", _) => "WITHDRAWN",
+            _ => continue,
+        };
+        add(measure, Some(e.occurred_on), e.referral_id);
+    }
+    for f in &flows {
+        add("ACCEPTED", f.demand_on, f.referral_id);
+        add("WAIT_LISTED", f.waitlisted_on, f.referral_id);
+        add("STARTED", f.started_on, f.referral_id);
+    }
+    sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect()
+}
+
+const COUNTS: [&str; 9] = [
+    "REFERRALS",
+    "ACCEPTED",
+    "WAIT_LISTED",
+    "DECLINED_FOR_CAPACITY",
+    "DECLINED_FOR_CAPABILITY",
+    "STARTED",
+    "COMPLETED",
+    "DID_NOT_ATTEND",
+    "WITHDRAWN",
+];
+
+fn question(measures: &[&str], dimensions: &[&str]) -> Value {
+    let (from, to) = window();
+    json!({ "measures": measures, "dimensions": dimensions,
+            "window": { "from": from.to_string(), "to": to.to_string() } })
+}
+
+#[tokio::test]
+async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one() {
+    let app = spawn_demo_app(demo_day()).await;
+    let body = ask(&app, &app.keys.researcher, question(&COUNTS, &["MONTH"])).await;
+    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
+    let shown = figures(&body);
+    let expected = reference_by_month(&app).await;
+    for ((m, measure), n) in &expected {
+        let figure = &shown[&(m.clone(), measure.clone())];
+        assert_eq!(
+            figure["value"].as_f64(),
+            Some(*n as f64),
+            "{measure} in {m}: {figure}"
+        );
+    }
+    for ((m, measure), figure) in &shown {
+        let n = expected
+            .get(&(m.clone(), measure.clone()))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(figure["value"].as_f64(), Some(n as f64), "{measure} in {m}");
+    }
+    assert!(
+        expected.keys().any(|(_, m)| m == "DECLINED_FOR_CAPABILITY"),
+        "the demo has declines for capability to count"
+    );
+}
+
+/// True counts of referrals received by a dimension read from the rows.
+async fn received_by(
+    app: &TestApp,
+    key: impl Fn(&referral::Model, &[String], &area::Model) -> Vec<String>,
+) -> BTreeMap<String, i64> {
+    let db = app.store.db();
+    let referrals: HashMap<i64, referral::Model> = referral::Entity::find()
+        .all(db)
+        .await
+        .expect("referrals")
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut needs: HashMap<i64, Vec<String>> = HashMap::new();
+    for n in referral_need::Entity::find().all(db).await.expect("needs") {
+        needs.entry(n.referral_id).or_default().push(n.need_code);
+    }
+    let areas: HashMap<i64, area::Model> = area::Entity::find()
+        .all(db)
+        .await
+        .expect("areas")
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut sets: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for e in referral_event::Entity::find()
+        .all(db)
+        .await
+        .expect("events")
+    {
+        if e.to_state != "received" || !in_window(e.occurred_on) {
+            continue;
+        }
+        let r = &referrals[&e.referral_id];
+        let ward = &areas[&r.residence_ward_id];
+        for k in key(r, needs.get(&r.id).map_or(&[][..], Vec::as_slice), ward) {
+            sets.entry(k).or_default().insert(r.id);
+        }
+    }
+    sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect()
+}
+
+/// A shown figure is the true count under the rules: 0 as 0, 1–7
+/// suppressed, the rest rounded to 5 (or suppressed to protect another).
+fn assert_protected(
+    dimension: &str,
+    shown: &BTreeMap<(String, String), Value>,
+    truth: &BTreeMap<String, i64>,
+) {
+    let keys: BTreeSet<&String> = shown.keys().map(|(k, _)| k).collect();
+    let nonzero: BTreeSet<&String> = truth
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys, nonzero,
+        "{dimension}: the cells are those with referrals"
+    );
+    for ((key, _), figure) in shown {
+        let n = truth[key];
+        if figure["suppressed"] == true {
+            if figure["secondary"] == false {
+                assert!((1..=7).contains(&n), "{dimension} {key}: {n} suppressed");
+            }
+            assert!(
+                figure["value"].is_null(),
+                "a suppressed figure has no value"
+            );
+        } else {
+            let rounded = ((n + 2) / 5 * 5) as f64;
+            assert!(n == 0 || n > 7, "{dimension} {key}: {n} shown");
+            assert_eq!(
+                figure["value"].as_f64(),
+                Some(rounded),
+                "{dimension} {key}: {n}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn breakdowns_below_england_show_the_true_counts_rounded_and_suppressed() {
+    let app = spawn_demo_app(demo_day()).await;
+    let cases: [(
+        &str,
+        Box<dyn Fn(&referral::Model, &[String], &area::Model) -> Vec<String>>,
+    ); 4] = [
+        ("NEED", Box::new(|_, needs, _| needs.to_vec())),
+        ("AGE_BAND", Box::new(|r, _, _| vec![r.age_band.clone()])),
+        ("WARD", Box::new(|_, _, w| vec![w.code.clone()])),
+        (
+            "PREFERRED_LANGUAGE",
+            Box::new(|r, _, _| vec![r.preferred_language.clone().unwrap_or_else(|| "en".into())]),
+        ),
+    ];
+    for (dimension, key) in cases {
+        let body = ask(
+            &app,
+            &app.keys.researcher,
+            question(&["REFERRALS"], &[dimension]),
+        )
+        .await;
+        assert_eq!(data(&body)["analytics"]["national"], false);
+        assert_protected(dimension, &figures(&body), &received_by(&app, key).await);
+    }
+}
+
+/// `n` referrals received today from `ward`, for loneliness.
+async fn referrals_from(app: &TestApp, ward: &str, n: usize) {
+    for _ in 0..n {
+        let body = app
+            .create_referral(&app.keys.link_worker, ward, json!({}))
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+}
+
+fn today_window() -> Value {
+    json!({ "from": today().to_string(), "to": (today() + Duration::days(1)).to_string() })
+}
+
+#[tokio::test]
+async fn a_lone_small_count_takes_another_with_it_so_no_total_gives_it_away() {
+    let app = spawn_app().await;
+    let a = app.insert_ward("E05900001", "Ashby").await;
+    let b = app.insert_ward("E05900002", "Bexley").await;
+    let c = app.insert_ward("E05900003", "Carlton").await;
+    referrals_from(&app, &a, 3).await;
+    referrals_from(&app, &b, 12).await;
+    referrals_from(&app, &c, 31).await;
+    let by_ward = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "dimensions": ["WARD"], "window": today_window() }),
+    )
+    .await;
+    let shown = figures(&by_ward);
+    let figure = |ward: &str| shown[&(ward.to_owned(), "REFERRALS".to_owned())].clone();
+    assert_eq!(figure("E05900001")["suppressed"], true, "3 is suppressed");
+    assert_eq!(figure("E05900001")["secondary"], false);
+    assert_eq!(figure("E05900002")["suppressed"], true, "12 goes with it");
+    assert_eq!(figure("E05900002")["secondary"], true);
+    assert_eq!(figure("E05900003")["value"], 30.0, "31 is rounded to 30");
+    assert_eq!(data(&by_ward)["analytics"]["suppressed"], 2);
+
+    // The authority's total is shown (46 → 45), but less the one ward
+    // shown it leaves 15 for two wards: neither is given away.
+    let total = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "dimensions": ["LOCAL_AUTHORITY"], "window": today_window() }),
+    )
+    .await;
+    let cells = &data(&total)["analytics"]["cells"];
+    assert_eq!(cells[0]["figures"][0]["value"], 45.0, "{total}");
+
+    // Filtered to one ward, the same figure: suppressed, never zero.
+    let one = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "filters": [{ "dimension": "WARD", "values": ["E05900001"] }],
+                "window": today_window() }),
+    )
+    .await;
+    let f = &data(&one)["analytics"]["cells"][0]["figures"][0];
+    assert_eq!(f["suppressed"], true, "{one}");
+    assert!(f["value"].is_null());
+}
+
+#[tokio::test]
+async fn a_question_past_the_cell_limit_is_refused_and_every_question_is_audited() {
+    let app = spawn_app_with(|s| s.max_analytics_figures = 2).await;
+    for (code, name) in [
+        ("E05900011", "Dale"),
+        ("E05900012", "Eaton"),
+        ("E05900013", "Fenby"),
+    ] {
+        let ward = app.insert_ward(code, name).await;
+        referrals_from(&app, &ward, 1).await;
+    }
+    let wide =
+        json!({ "measures": ["REFERRALS"], "dimensions": ["WARD"], "window": today_window() });
+    let body = ask(&app, &app.keys.researcher, wide).await;
+    assert_error(&body, "TOO_MANY_CELLS");
+    let narrow = json!({ "measures": ["REFERRALS", "ACCEPTED"], "window": today_window() });
+    let body = ask(&app, &app.keys.commissioner, narrow).await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    let audit = "{ analyticsAudit(first: 10) { totalCount nodes { keyId channel cells figures suppressed refused question } } }";
+    assert_error(
+        &app.gql(&app.keys.researcher, audit, json!({})).await,
+        "FORBIDDEN",
+    );
+    let trail = app.gql(&app.keys.admin, audit, json!({})).await;
+    let lines = &data(&trail)["analyticsAudit"];
+    assert_eq!(lines["totalCount"], 2, "{trail}");
+    assert_eq!(lines["nodes"][0]["refused"], "TOO_MANY_CELLS");
+    assert_eq!(lines["nodes"][0]["figures"], 0);
+    assert!(lines["nodes"][0]["question"]
+        .as_str()
+        .unwrap_or("")
+        .contains("ward"));
+    assert_eq!(lines["nodes"][1]["refused"], Value::Null);
+    assert_eq!(lines["nodes"][1]["cells"], 1);
+    assert_eq!(lines["nodes"][1]["figures"], 2);
+    assert_eq!(lines["nodes"][1]["channel"], "graphql");
+}
+
+#[tokio::test]
+async fn only_researchers_commissioners_and_admins_ask_and_bad_questions_name_their_field() {
+    let app = spawn_app().await;
+    let q = json!({ "measures": ["REFERRALS"], "window": today_window() });
+    for key in [&app.keys.provider, &app.keys.link_worker] {
+        assert_error(&ask(&app, key, q.clone()).await, "FORBIDDEN");
+    }
+    for key in [
+        &app.keys.researcher,
+        &app.keys.commissioner,
+        &app.keys.admin,
+    ] {
+        let body = ask(&app, key, q.clone()).await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let four = json!({ "measures": ["REFERRALS"], "dimensions": ["MONTH", "WARD", "NEED", "AGE_BAND"],
+                       "window": today_window() });
+    assert_bad_input(&ask(&app, &app.keys.researcher, four).await, "dimensions");
+    let unknown = json!({ "measures": ["REFERRALS"], "filters": [{ "dimension": "AGE_BAND", "values": ["65-74"] }],
+                          "window": today_window() });
+    assert_bad_input(&ask(&app, &app.keys.researcher, unknown).await, "filters");
+    let catalogue = app
+        .gql(
+            &app.keys.researcher,
+            "{ analyticsCatalogue { measures { measure countsPeople rule } dimensions { dimension } rules } }",
+            json!({}),
+        )
+        .await;
+    let c = &data(&catalogue)["analyticsCatalogue"];
+    assert_eq!(c["measures"].as_array().map(Vec::len), Some(11));
+    assert_eq!(c["dimensions"].as_array().map(Vec::len), Some(14));
+    assert!(c["rules"][0].as_str().unwrap_or("").contains("1 to 7"));
+}
