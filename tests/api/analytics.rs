@@ -149,6 +149,9 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
     );
 }
 
+/// Where a referral falls in one dimension.
+type KeyOf = Box<dyn Fn(&referral::Model, &[String], &area::Model) -> Vec<String>>;
+
 /// True counts of referrals received by a dimension read from the rows.
 async fn received_by(
     app: &TestApp,
@@ -233,10 +236,7 @@ fn assert_protected(
 #[tokio::test]
 async fn breakdowns_below_england_show_the_true_counts_rounded_and_suppressed() {
     let app = spawn_demo_app(demo_day()).await;
-    let cases: [(
-        &str,
-        Box<dyn Fn(&referral::Model, &[String], &area::Model) -> Vec<String>>,
-    ); 4] = [
+    let cases: [(&str, KeyOf); 4] = [
         ("NEED", Box::new(|_, needs, _| needs.to_vec())),
         ("AGE_BAND", Box::new(|r, _, _| vec![r.age_band.clone()])),
         ("WARD", Box::new(|_, _, w| vec![w.code.clone()])),
