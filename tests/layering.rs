@@ -45,6 +45,11 @@ const CRATE_RULES: &[CrateRule] = &[
         why: "only the benchmark's browser drives Chromium over WebDriver",
     },
     CrateRule {
+        crates: &["parquet"],
+        allowed: &["src/http/export/files.rs"],
+        why: "only the export's file writer knows Parquet",
+    },
+    CrateRule {
         crates: &["rust_embed"],
         allowed: &["src/http/dashboards.rs"],
         why: "only the dashboards' route knows how the pages are embedded",

@@ -1,6 +1,6 @@
 //! HTTP: the poem routes and their middleware. `/graphql` (GET and POST),
 //! subscriptions over WebSocket at `/graphql/ws`, the API explorer at `/`,
-//! the dashboards at `/dashboards/`,
+//! the dashboards at `/dashboards/`, researchers' exports at `/export/…`,
 //! `/healthz`, `/readyz` and `/metrics`.
 
 mod admission;
@@ -8,6 +8,7 @@ mod assets;
 mod auth;
 mod dashboards;
 mod explorer;
+mod export;
 mod graphql;
 mod health;
 mod subscriptions;
@@ -55,6 +56,8 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/explorer/explorer.css", get(explorer::style))
         .at("/dashboards", get(dashboards::home))
         .at("/dashboards/*path", get(dashboards::file))
+        .at("/export/analytics.csv", get(export::csv))
+        .at("/export/analytics.parquet", get(export::parquet))
         .at("/graphql", get(graphql::get).post(graphql::post))
         .at("/graphql/ws", get(subscriptions::endpoint))
         .at("/healthz", get(health::healthz))

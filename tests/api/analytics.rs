@@ -391,3 +391,189 @@ async fn only_researchers_commissioners_and_admins_ask_and_bad_questions_name_th
     assert_eq!(c["dimensions"].as_array().map(Vec::len), Some(14));
     assert!(c["rules"][0].as_str().unwrap_or("").contains("1 to 7"));
 }
+
+async fn export(app: &TestApp, key: Option<&str>, format: &str, query: &str) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{}/export/analytics.{format}?{query}", app.address));
+    if let Some(key) = key {
+        request = request.header("Authorization", format!("Bearer {key}"));
+    }
+    request.send().await.expect("an answer")
+}
+
+/// Rows as `(keys joined by '|', measure) → (value, suppressed)`.
+type Rows = BTreeMap<(String, String), (Option<f64>, bool)>;
+
+fn rows_of_graphql(body: &Value) -> Rows {
+    figures(body)
+        .into_iter()
+        .map(|((k, m), f)| {
+            (
+                (k, m.to_lowercase()),
+                (f["value"].as_f64(), f["suppressed"] == true),
+            )
+        })
+        .collect()
+}
+
+fn rows_of_csv(text: &str, dimensions: usize) -> Rows {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut out = Rows::new();
+    for record in reader.records() {
+        let fields = record.expect("a CSV record");
+        let keys: Vec<&str> = (0..dimensions).map(|d| &fields[2 * d]).collect();
+        let mut i = 2 * dimensions;
+        while i < header.len() {
+            let value = (!fields[i].is_empty()).then(|| fields[i].parse().expect("a number"));
+            out.insert(
+                (keys.join("|"), header[i].clone()),
+                (value, &fields[i + 1] == "true"),
+            );
+            i += 2;
+        }
+    }
+    out
+}
+
+fn rows_of_parquet(path: &std::path::Path, dimensions: usize) -> Rows {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let file = std::fs::File::open(path).expect("the Parquet file");
+    let reader = SerializedFileReader::new(file).expect("a Parquet file");
+    let mut out = Rows::new();
+    for row in reader.get_row_iter(None).expect("rows") {
+        let row = row.expect("a row");
+        let fields: Vec<(String, Field)> = row
+            .get_column_iter()
+            .map(|(n, f)| (n.clone(), f.clone()))
+            .collect();
+        let keys: Vec<String> = (0..dimensions)
+            .map(|d| match &fields[2 * d].1 {
+                Field::Str(s) => s.clone(),
+                other => panic!("a key is text, not {other:?}"),
+            })
+            .collect();
+        let mut i = 2 * dimensions;
+        while i < fields.len() {
+            let value = match &fields[i].1 {
+                Field::Double(v) => Some(v),
+                Field::Null => None,
+                other => panic!("a figure is a double or null, not {other:?}"),
+            };
+            let suppressed = matches!(fields[i + 1].1, Field::Bool(true));
+            out.insert(
+                (keys.join("|"), fields[i].0.clone()),
+                (value.copied(), suppressed),
+            );
+            i += 2;
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_csv_and_parquet_exports_hold_the_graphql_answer() {
+    let app = spawn_demo_app(demo_day()).await;
+    let (from, to) = window();
+    let query = format!(
+        "measures=referrals,declined_for_capability,wait_median&dimensions=month,need&from={from}&to={to}&filter.age_band=65_74,75_84,85_plus"
+    );
+    let graphql = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS", "DECLINED_FOR_CAPABILITY", "WAIT_MEDIAN"],
+                "dimensions": ["MONTH", "NEED"],
+                "filters": [{ "dimension": "AGE_BAND", "values": ["65_74", "75_84", "85_plus"] }],
+                "window": { "from": from.to_string(), "to": to.to_string() } }),
+    )
+    .await;
+    let expected = rows_of_graphql(&graphql);
+    assert!(
+        expected.values().any(|(_, s)| *s),
+        "the answer has suppressed figures to carry"
+    );
+
+    let csv = export(&app, Some(&app.keys.researcher), "csv", &query).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .is_ok_and(|t| t.starts_with("text/csv")));
+    let csv_text = csv.text().await.expect("a body");
+    assert_eq!(rows_of_csv(&csv_text, 2), expected);
+
+    let parquet = export(&app, Some(&app.keys.researcher), "parquet", &query).await;
+    assert_eq!(parquet.status(), 200);
+    let bytes = parquet.bytes().await.expect("a body").to_vec();
+    assert_eq!(&bytes[..4], b"PAR1");
+    // Kept, with the CSV and the GraphQL answer, for `.ci/run`, which
+    // reads them again with pyarrow.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/exports");
+    std::fs::create_dir_all(&dir).expect("a folder for exports");
+    std::fs::write(dir.join("analytics.parquet"), &bytes).expect("saved");
+    assert_eq!(rows_of_parquet(&dir.join("analytics.parquet"), 2), expected);
+    std::fs::write(dir.join("analytics.csv"), &csv_text).expect("saved");
+    std::fs::write(dir.join("analytics.json"), graphql.to_string()).expect("saved");
+}
+
+#[tokio::test]
+async fn an_export_refuses_as_graphql_does_with_its_code() {
+    let app = spawn_app().await;
+    let query = format!(
+        "measures=referrals&from={}&to={}",
+        today(),
+        today() + Duration::days(1)
+    );
+    let code = |body: Value| {
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let none = export(&app, None, "csv", &query).await;
+    assert_eq!(none.status(), 401);
+    assert_eq!(
+        code(none.json().await.expect("JSON")).as_deref(),
+        Some("UNAUTHENTICATED")
+    );
+    let provider = export(&app, Some(&app.keys.provider), "parquet", &query).await;
+    assert_eq!(provider.status(), 403);
+    let bad = export(
+        &app,
+        Some(&app.keys.researcher),
+        "csv",
+        "measures=people&from=2026-01-01&to=2026-02-01",
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.expect("JSON");
+    assert_eq!(code(body.clone()).as_deref(), Some("BAD_USER_INPUT"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("measures"),
+        "{body}"
+    );
+    let ok = export(&app, Some(&app.keys.researcher), "csv", &query).await;
+    assert_eq!(ok.status(), 200);
+    let audit = app
+        .gql(
+            &app.keys.admin,
+            "{ analyticsAudit { nodes { channel refused } } }",
+            json!({}),
+        )
+        .await;
+    let channels: Vec<&str> = data(&audit)["analyticsAudit"]["nodes"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["channel"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(channels, vec!["csv"], "the answered export is recorded");
+}
