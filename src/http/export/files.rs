@@ -87,7 +87,7 @@ fn field(
 }
 
 /// The answer as one Parquet file (one row group).
-pub fn parquet(a: &Answer) -> AppResult<Vec<u8>> {
+pub fn to_parquet(a: &Answer) -> AppResult<Vec<u8>> {
     let mut fields = Vec::new();
     for d in &a.question.dimensions {
         fields.push(field(

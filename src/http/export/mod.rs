@@ -135,7 +135,7 @@ fn attachment(name: &str) -> String {
 
 /// `GET /export/analytics.csv`: streamed line by line.
 #[handler]
-pub async fn csv(
+pub async fn as_csv(
     state: Data<&Arc<AppState>>,
     req: &Request,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -156,14 +156,14 @@ pub async fn csv(
 
 /// `GET /export/analytics.parquet`: one Parquet file.
 #[handler]
-pub async fn parquet(
+pub async fn as_parquet(
     state: Data<&Arc<AppState>>,
     req: &Request,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     match answer(&state, req, &pairs, Channel::Parquet)
         .await
-        .and_then(|a| files::parquet(&a))
+        .and_then(|a| files::to_parquet(&a))
     {
         Ok(bytes) => Response::builder()
             .content_type("application/vnd.apache.parquet")
