@@ -4,6 +4,7 @@
 //! and referral moves per second by concurrent clients, counted afterwards.
 //! It prints figures; it asserts nothing.
 
+mod analytics;
 pub mod browser;
 mod cases;
 mod exposure;
@@ -42,6 +43,7 @@ pub struct BenchOptions {
     /// Time scenario runs instead of the dashboards.
     pub scenarios: bool,
     pub pages: bool,
+    pub analytics: bool,
 }
 
 /// One query's figures, or why there are none.
@@ -64,6 +66,7 @@ pub struct Report {
     pub exposure: Option<exposure::Exposure>,
     pub scenarios: Option<scenarios::ScenarioFigures>,
     pub pages: Option<pages::PageFigures>,
+    pub analytics: Option<analytics::AnalyticsFigures>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -101,6 +104,13 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         let exposure = Some(exposure::run(&store, window, authority.id).await?);
         return Ok(Report {
             exposure,
+            ..Report::empty(&store, seeded)
+        });
+    }
+    if options.analytics {
+        let analytics = Some(analytics::run(&store, as_of, options.iterations).await?);
+        return Ok(Report {
+            analytics,
             ..Report::empty(&store, seeded)
         });
     }
@@ -271,6 +281,7 @@ impl Report {
             exposure: None,
             scenarios: None,
             pages: None,
+            analytics: None,
             peak_rss_mb: stats::peak_rss_mb(),
         }
     }
@@ -311,6 +322,9 @@ impl Report {
         }
         if let Some(p) = &self.pages {
             out.push_str(&format!("\n{}", p.table()));
+        }
+        if let Some(a) = &self.analytics {
+            out.push_str(&format!("\n{}", a.table()));
         }
         if let Some((stats, matches)) = &self.search {
             out.push_str(&format!(

@@ -53,6 +53,12 @@ pub struct Args {
     /// link worker's search, `--iterations` times each.
     #[arg(long, conflicts_with_all = ["exposure", "scenarios"])]
     pub pages: bool,
+
+    /// Instead of the dashboards' queries: researchers' questions through
+    /// `analytics` (month × ICB × need over twelve months) and the CSV and
+    /// Parquet exports of month × ward × need, `--iterations` times each.
+    #[arg(long, conflicts_with_all = ["exposure", "scenarios", "pages"])]
+    pub analytics: bool,
 }
 
 pub async fn run(args: Args) -> AppResult<()> {
@@ -76,6 +82,7 @@ pub async fn run(args: Args) -> AppResult<()> {
             exposure: args.exposure,
             scenarios: args.scenarios,
             pages: args.pages,
+            analytics: args.analytics,
         },
     )
     .await?;

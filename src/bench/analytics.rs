@@ -1,0 +1,146 @@
+//! Researchers' questions, timed through HTTP as a researcher asks them:
+//! a three-dimension question (month × ICB × need over the last twelve
+//! months) through `analytics`, and the exports of a large answer (month ×
+//! ward × need) as CSV and Parquet, in rows a second. Every answer passes
+//! through disclosure control and the audit trail, as in use.
+
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Days, NaiveDate};
+use serde_json::json;
+
+use super::lifecycle::post;
+use super::stats::Stats;
+use super::Served;
+use crate::config::{PerRole, ServerSettings};
+use crate::domain::codes::Role;
+use crate::error::{AppError, AppResult};
+use crate::store::{keys, Store};
+
+pub struct AnalyticsFigures {
+    pub question: Stats,
+    pub cells: usize,
+    pub suppressed: i64,
+    /// The export's rows, and its timings as CSV and as Parquet.
+    pub export_rows: usize,
+    pub csv: Stats,
+    pub parquet: Stats,
+}
+
+impl AnalyticsFigures {
+    pub fn table(&self) -> String {
+        let per_second = |s: &Stats| self.export_rows as f64 / (s.p50_ms / 1000.0).max(1e-9);
+        format!(
+            "researchers' questions (through HTTP, disclosure control and audit included)\n\
+             | run | p50 / p95 / max ms | |\n|---|---|---|\n\
+             | analytics: month × ICB × need, 12 months | {} | {} cells, {} figures suppressed |\n\
+             | export month × ward × need as CSV | {} | {} rows, {:.0} rows/s at p50 |\n\
+             | export month × ward × need as Parquet | {} | {} rows, {:.0} rows/s at p50 |\n",
+            self.question,
+            self.cells,
+            self.suppressed,
+            self.csv,
+            self.export_rows,
+            per_second(&self.csv),
+            self.parquet,
+            self.export_rows,
+            per_second(&self.parquet),
+        )
+    }
+}
+
+const QUESTION: &str = "query($q: AnalyticsQuestion!) { analytics(question: $q) { figures suppressed cells { keys { value } } } }";
+
+async fn download(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+) -> AppResult<(Duration, Vec<u8>)> {
+    let started = Instant::now();
+    let response = client
+        .get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .map_err(|e| AppError::Internal(format!("bench export failed: {e}")))?;
+    if !response.status().is_success() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(AppError::Internal(format!("bench export refused: {body}")));
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| AppError::Internal(format!("bench export unreadable: {e}")))?;
+    Ok((started.elapsed(), bytes.to_vec()))
+}
+
+pub async fn run(
+    store: &Store,
+    as_of: NaiveDate,
+    iterations: usize,
+) -> AppResult<AnalyticsFigures> {
+    let settings = ServerSettings {
+        requests_per_minute: PerRole::all(u32::MAX),
+        ..ServerSettings::default()
+    };
+    let server = Served::start(store, settings).await?;
+    let key = keys::issue(store, Role::Researcher, "bench", None, None).await?;
+    let client = reqwest::Client::new();
+    let to = as_of + Days::days(1);
+    let from = to - Days::days(365);
+    let result = async {
+        let variables = json!({ "q": {
+            "measures": ["ACCEPTED"],
+            "dimensions": ["MONTH", "ICB", "NEED"],
+            "window": { "from": from.to_string(), "to": to.to_string() },
+        } });
+        let mut times = Vec::new();
+        let mut last = serde_json::Value::Null;
+        for i in 0..=iterations {
+            let started = Instant::now();
+            last = post(&client, &server.url, &key, QUESTION, variables.clone()).await?;
+            if i > 0 {
+                times.push(started.elapsed());
+            }
+        }
+        let answer = &last["data"]["analytics"];
+        let base = server.url.trim_end_matches("/graphql");
+        let query = format!("measures=referrals&dimensions=month,ward,need&from={from}&to={to}");
+        let (mut csv, mut parquet, mut rows) = (Vec::new(), Vec::new(), 0);
+        for i in 0..=iterations {
+            let (took, body) = download(
+                &client,
+                &format!("{base}/export/analytics.csv?{query}"),
+                &key,
+            )
+            .await?;
+            rows = body
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1);
+            let (took_p, _) = download(
+                &client,
+                &format!("{base}/export/analytics.parquet?{query}"),
+                &key,
+            )
+            .await?;
+            if i > 0 {
+                csv.push(took);
+                parquet.push(took_p);
+            }
+        }
+        Ok::<_, AppError>(AnalyticsFigures {
+            question: Stats::of(times),
+            cells: answer["cells"].as_array().map_or(0, Vec::len),
+            suppressed: answer["suppressed"].as_i64().unwrap_or(0),
+            export_rows: rows,
+            csv: Stats::of(csv),
+            parquet: Stats::of(parquet),
+        })
+    }
+    .await;
+    keys::revoke_named(store, "bench").await?;
+    server.stop().await;
+    result
+}
