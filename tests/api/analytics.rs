@@ -147,6 +147,38 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
         expected.keys().any(|(_, m)| m == "DECLINED_FOR_CAPABILITY"),
         "the demo has declines for capability to count"
     );
+
+    // Waits by month: nearest rank over the waits of referrals started.
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question(&["WAIT_MEDIAN", "WAIT_P90"], &["MONTH"]),
+    )
+    .await;
+    let shown = figures(&body);
+    let mut waits: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for f in referral_flow::Entity::find()
+        .all(app.store.db())
+        .await
+        .expect("flows")
+    {
+        if let (Some(from), Some(started)) = (f.wait_from_on, f.started_on) {
+            if in_window(started) {
+                waits
+                    .entry(month(started))
+                    .or_default()
+                    .push((started - from).num_days());
+            }
+        }
+    }
+    for (m, mut w) in waits {
+        w.sort_unstable();
+        let rank = |p: f64| w[((p * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
+        let median = &shown[&(m.clone(), "WAIT_MEDIAN".to_owned())];
+        let p90 = &shown[&(m.clone(), "WAIT_P90".to_owned())];
+        assert_eq!(median["value"].as_f64(), Some(rank(0.5) as f64), "median wait in {m}");
+        assert_eq!(p90["value"].as_f64(), Some(rank(0.9) as f64), "90th percentile wait in {m}");
+    }
 }
 
 /// Where a referral falls in one dimension.
