@@ -108,7 +108,8 @@ pub async fn run(store: Store, options: &BenchOptions) -> AppResult<Report> {
         });
     }
     if options.analytics {
-        let analytics = Some(analytics::run(&store, as_of, options.iterations).await?);
+        let analytics =
+            Some(analytics::run(&store, as_of, &authority.code, options.iterations).await?);
         return Ok(Report {
             analytics,
             ..Report::empty(&store, seeded)

@@ -166,23 +166,21 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
 
     let mut ctes = Vec::new();
     if let Some(time) = q.dimensions.iter().find(|d| d.is_time()) {
-        let rows: Vec<String> = periods(*time, &q.window)
-            .into_iter()
-            .map(|p| {
-                let within = match p.within {
-                    Some(w) => sql.param(w),
-                    None => "CAST(NULL AS TEXT)".to_owned(),
-                };
-                format!(
-                    "({}, {within}, {}, {})",
-                    sql.param(p.label),
-                    sql.param(p.from),
-                    sql.param(p.to)
-                )
-            })
-            .collect();
+        // One row a day, naming its period: the facts meet it on equal
+        // days (a hash join), not by a range test against each period.
+        let mut rows = Vec::new();
+        for p in periods(*time, &q.window) {
+            let label = sql.param(p.label);
+            let within = match p.within {
+                Some(w) => sql.param(w),
+                None => "CAST(NULL AS TEXT)".to_owned(),
+            };
+            for day in p.from.iter_days().take_while(|day| *day < p.to) {
+                rows.push(format!("({}, {label}, {within})", sql.param(day)));
+            }
+        }
         ctes.push(format!(
-            "per(label, within, f, t) AS (VALUES {})",
+            "per(day, label, within) AS (VALUES {})",
             rows.join(", ")
         ));
     }
@@ -216,7 +214,7 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         );
     }
     if q.dimensions.iter().any(|d| d.is_time()) {
-        joins.push("JOIN per ON x.day >= per.f AND x.day < per.t".to_owned());
+        joins.push("JOIN per ON per.day = x.day".to_owned());
     }
 
     let mut conditions = Vec::new();
@@ -226,14 +224,18 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         conditions.push(format!("{key} IN ({})", values.join(", ")));
     }
     let mut columns = Vec::new();
+    // Cells are grouped by their keys alone; a key's name and parent
+    // ride along (one per key), which keeps the sorts narrow.
     let mut group = Vec::new();
+    let mut carried: Vec<String> = Vec::new();
     for (i, dim) in q.dimensions.iter().enumerate() {
         let s = dimension_sql(*dim);
         columns.push(format!(
             "{} AS d{i}, {} AS n{i}, {} AS p{i}",
             s.key, s.name, s.within
         ));
-        group.extend([format!("d{i}"), format!("n{i}"), format!("p{i}")]);
+        group.push(format!("d{i}"));
+        carried.extend([format!("n{i}"), format!("p{i}")]);
     }
     if q.dimensions.is_empty() {
         columns.push("'' AS d0".to_owned());
@@ -250,6 +252,15 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         joins.join(" ")
     ));
     let keys = group.join(", ");
+    let most = |cols: &[String]| -> String {
+        cols.iter().map(|c| format!(", MAX({c}) AS {c}")).collect()
+    };
+    let carried_max = most(&carried);
+    let carried_cols: String = carried.iter().map(|c| format!(", {c}")).collect();
+    let carried_nulls: String = carried
+        .iter()
+        .map(|c| format!(", CAST(NULL AS TEXT) AS {c}"))
+        .collect();
     let counts: Vec<String> = read
         .iter()
         .map(|m| {
@@ -268,7 +279,7 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         .map(|m| format!("CAST(SUM(m_{0}) AS BIGINT) AS m_{0}", m.as_str()))
         .collect();
     ctes.push(format!(
-        "c AS (SELECT {keys}, {} FROM j GROUP BY {keys})",
+        "c AS (SELECT {keys}{carried_max}, {} FROM j GROUP BY {keys})",
         counts.join(", ")
     ));
     // Nearest-rank waits from each cell's histogram, as the overview's.
@@ -286,11 +297,11 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
     let limit = sql.param(limit as i64);
     sql.push(&format!(
         "WITH {ctes}
-         SELECT {keys}, {sums}, CAST(SUM(waits) AS BIGINT) AS waits,
+         SELECT {keys}{carried_max}, {sums}, CAST(SUM(waits) AS BIGINT) AS waits,
                 CAST(MAX(median) AS BIGINT) AS median, CAST(MAX(p90) AS BIGINT) AS p90
-         FROM (SELECT {keys}, {cols}, 0 AS waits, CAST(NULL AS BIGINT) AS median, CAST(NULL AS BIGINT) AS p90 FROM c
+         FROM (SELECT {keys}{carried_cols}, {cols}, 0 AS waits, CAST(NULL AS BIGINT) AS median, CAST(NULL AS BIGINT) AS p90 FROM c
                UNION ALL
-               SELECT {keys}, {zeros}, total, median, p90 FROM gw) parts
+               SELECT {keys}{carried_nulls}, {zeros}, total, median, p90 FROM gw) parts
          GROUP BY {keys}
          ORDER BY {keys}
          LIMIT {limit}",
