@@ -176,8 +176,16 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
         let rank = |p: f64| w[((p * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
         let median = &shown[&(m.clone(), "WAIT_MEDIAN".to_owned())];
         let p90 = &shown[&(m.clone(), "WAIT_P90".to_owned())];
-        assert_eq!(median["value"].as_f64(), Some(rank(0.5) as f64), "median wait in {m}");
-        assert_eq!(p90["value"].as_f64(), Some(rank(0.9) as f64), "90th percentile wait in {m}");
+        assert_eq!(
+            median["value"].as_f64(),
+            Some(rank(0.5) as f64),
+            "median wait in {m}"
+        );
+        assert_eq!(
+            p90["value"].as_f64(),
+            Some(rank(0.9) as f64),
+            "90th percentile wait in {m}"
+        );
     }
 }
 
