@@ -252,9 +252,8 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         joins.join(" ")
     ));
     let keys = group.join(", ");
-    let most = |cols: &[String]| -> String {
-        cols.iter().map(|c| format!(", MAX({c}) AS {c}")).collect()
-    };
+    let most =
+        |cols: &[String]| -> String { cols.iter().map(|c| format!(", MAX({c}) AS {c}")).collect() };
     let carried_max = most(&carried);
     let carried_cols: String = carried.iter().map(|c| format!(", {c}")).collect();
     let carried_nulls: String = carried
