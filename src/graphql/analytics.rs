@@ -98,12 +98,29 @@ pub struct AnalyticsDimensionInfo {
     pub definition: String,
 }
 
-#[derive(SimpleObject)]
 pub struct AnalyticsCatalogue {
-    pub measures: Vec<AnalyticsMeasureInfo>,
-    pub dimensions: Vec<AnalyticsDimensionInfo>,
+    measures: Vec<AnalyticsMeasureInfo>,
+    dimensions: Vec<AnalyticsDimensionInfo>,
+    rules: Vec<String>,
+}
+
+#[Object]
+impl AnalyticsCatalogue {
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
+    async fn measures(&self) -> &[AnalyticsMeasureInfo] {
+        &self.measures
+    }
+
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, child_complexity)")]
+    async fn dimensions(&self) -> &[AnalyticsDimensionInfo] {
+        &self.dimensions
+    }
+
     /// The disclosure rules every answer follows, in words.
-    pub rules: Vec<String>,
+    #[graphql(complexity = "cost::list(cost::estimate::CODES, 1)")]
+    async fn rules(&self) -> &[String] {
+        &self.rules
+    }
 }
 
 /// Where a cell sits in one dimension.
@@ -128,24 +145,75 @@ pub struct AnalyticsFigure {
     pub secondary: bool,
 }
 
-#[derive(SimpleObject, Clone)]
+#[derive(Clone)]
 pub struct AnalyticsCell {
-    pub keys: Vec<AnalyticsKey>,
-    pub figures: Vec<AnalyticsFigure>,
+    keys: Vec<AnalyticsKey>,
+    figures: Vec<AnalyticsFigure>,
 }
 
-#[derive(SimpleObject)]
+#[Object]
+impl AnalyticsCell {
+    /// One key for each of the question's dimensions, in its order.
+    #[graphql(complexity = "cost::list(domain::MAX_DIMENSIONS, child_complexity)")]
+    async fn keys(&self) -> &[AnalyticsKey] {
+        &self.keys
+    }
+
+    /// One figure for each of the question's measures, in its order.
+    #[graphql(complexity = "cost::list(domain::Measure::ALL.len(), child_complexity)")]
+    async fn figures(&self) -> &[AnalyticsFigure] {
+        &self.figures
+    }
+}
+
 pub struct AnalyticsAnswer {
-    pub window: WindowInfo,
-    pub measures: Vec<AnalyticsMeasure>,
-    pub dimensions: Vec<AnalyticsDimension>,
+    window: WindowInfo,
+    measures: Vec<AnalyticsMeasure>,
+    dimensions: Vec<AnalyticsDimension>,
+    national: bool,
+    cells: Vec<AnalyticsCell>,
+    figures: i64,
+    suppressed: i64,
+}
+
+#[Object]
+impl AnalyticsAnswer {
+    async fn window(&self) -> WindowInfo {
+        self.window
+    }
+
+    #[graphql(complexity = "cost::list(domain::Measure::ALL.len(), 1)")]
+    async fn measures(&self) -> &[AnalyticsMeasure] {
+        &self.measures
+    }
+
+    #[graphql(complexity = "cost::list(domain::MAX_DIMENSIONS, 1)")]
+    async fn dimensions(&self) -> &[AnalyticsDimension] {
+        &self.dimensions
+    }
+
     /// England as a whole (no area, PCN or service, no breakdown but
     /// time): the small-number rule does not apply.
-    pub national: bool,
-    /// Cells with at least one figure, in key order.
-    pub cells: Vec<AnalyticsCell>,
-    pub figures: i64,
-    pub suppressed: i64,
+    async fn national(&self) -> bool {
+        self.national
+    }
+
+    /// Cells with at least one figure, in key order; at most the
+    /// server's limit of figures (`TOO_MANY_CELLS` past it).
+    #[graphql(complexity = "cost::list(CELLS, child_complexity)")]
+    async fn cells(&self) -> &[AnalyticsCell] {
+        &self.cells
+    }
+
+    /// Figures in the answer: cells × measures.
+    async fn figures(&self) -> i64 {
+        self.figures
+    }
+
+    /// Figures suppressed, by either rule.
+    async fn suppressed(&self) -> i64 {
+        self.suppressed
+    }
 }
 
 impl From<Answer> for AnalyticsAnswer {
@@ -277,7 +345,7 @@ impl AnalyticsQuery {
     /// window, every figure disclosure-controlled, the question recorded
     /// in the audit trail. For researchers, commissioners and admins.
     #[graphql(
-        complexity = "cost::over(&question.window, cost::Scope::Everywhere) + cost::list(CELLS, child_complexity)"
+        complexity = "cost::over(&question.window, cost::Scope::Everywhere) + child_complexity"
     )]
     async fn analytics(
         &self,
