@@ -25,7 +25,7 @@ pub struct AnalyticsFigures {
     /// The export's rows, and its timings as CSV and as Parquet.
     pub export_rows: usize,
     pub csv: Stats,
-    pub parquet: Stats,
+    pub as_parquet: Stats,
 }
 
 impl AnalyticsFigures {
@@ -43,9 +43,9 @@ impl AnalyticsFigures {
             self.csv,
             self.export_rows,
             per_second(&self.csv),
-            self.parquet,
+            self.as_parquet,
             self.export_rows,
-            per_second(&self.parquet),
+            per_second(&self.as_parquet),
         )
     }
 }
@@ -109,7 +109,7 @@ pub async fn run(
         let answer = &last["data"]["analytics"];
         let base = server.url.trim_end_matches("/graphql");
         let query = format!("measures=referrals&dimensions=month,ward,need&from={from}&to={to}&filter.local_authority={authority}");
-        let (mut csv, mut parquet, mut rows) = (Vec::new(), Vec::new(), 0);
+        let (mut csv, mut parquet_times, mut rows) = (Vec::new(), Vec::new(), 0);
         for i in 0..=iterations {
             let (took, body) = download(
                 &client,
@@ -130,7 +130,7 @@ pub async fn run(
             .await?;
             if i > 0 {
                 csv.push(took);
-                parquet.push(took_p);
+                parquet_times.push(took_p);
             }
         }
         Ok::<_, AppError>(AnalyticsFigures {
@@ -139,7 +139,7 @@ pub async fn run(
             suppressed: answer["suppressed"].as_i64().unwrap_or(0),
             export_rows: rows,
             csv: Stats::of(csv),
-            parquet: Stats::of(parquet),
+            as_parquet: Stats::of(parquet_times),
         })
     }
     .await;
