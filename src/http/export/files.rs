@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use parquet::basic::{LogicalType, Repetition, Type as Physical};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType};
 use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
 use parquet::schema::types::Type;
 
 use crate::app::analytics::Answer;
@@ -86,6 +86,24 @@ fn field(
     Ok(Arc::new(builder.build().map_err(internal)?))
 }
 
+/// Writes the next column of `group`: `values`, with `defined` marking
+/// which rows have one where the column is optional.
+fn write_column<T: DataType, W: std::io::Write + Send>(
+    group: &mut SerializedRowGroupWriter<'_, W>,
+    values: &[T::T],
+    defined: Option<&[i16]>,
+) -> AppResult<()> {
+    let mut column = group
+        .next_column()
+        .map_err(internal)?
+        .ok_or_else(|| AppError::Internal("a Parquet column is missing".into()))?;
+    column
+        .typed::<T>()
+        .write_batch(values, defined, None)
+        .map_err(internal)?;
+    column.close().map_err(internal)
+}
+
 /// The answer as one Parquet file (one row group).
 pub fn to_parquet(a: &Answer) -> AppResult<Vec<u8>> {
     let mut fields = Vec::new();
@@ -145,15 +163,7 @@ pub fn to_parquet(a: &Answer) -> AppResult<Vec<u8>> {
                     })
                 })
                 .collect();
-            let mut column = group
-                .next_column()
-                .map_err(internal)?
-                .ok_or_else(|| AppError::Internal("a Parquet column is missing".into()))?;
-            column
-                .typed::<ByteArrayType>()
-                .write_batch(&values, None, None)
-                .map_err(internal)?;
-            column.close().map_err(internal)?;
+            write_column::<ByteArrayType, _>(&mut group, &values, None)?;
         }
     }
     for (m, _) in a.question.measures.iter().enumerate() {
@@ -169,25 +179,9 @@ pub fn to_parquet(a: &Answer) -> AppResult<Vec<u8>> {
             .iter()
             .map(|s| i16::from(matches!(s, Shown::Value(_))))
             .collect();
-        let mut column = group
-            .next_column()
-            .map_err(internal)?
-            .ok_or_else(|| AppError::Internal("a Parquet column is missing".into()))?;
-        column
-            .typed::<DoubleType>()
-            .write_batch(&values, Some(&defined), None)
-            .map_err(internal)?;
-        column.close().map_err(internal)?;
+        write_column::<DoubleType, _>(&mut group, &values, Some(&defined))?;
         let flags: Vec<bool> = shown.iter().map(Shown::is_suppressed).collect();
-        let mut column = group
-            .next_column()
-            .map_err(internal)?
-            .ok_or_else(|| AppError::Internal("a Parquet column is missing".into()))?;
-        column
-            .typed::<BoolType>()
-            .write_batch(&flags, None, None)
-            .map_err(internal)?;
-        column.close().map_err(internal)?;
+        write_column::<BoolType, _>(&mut group, &flags, None)?;
     }
     group.close().map_err(internal)?;
     writer.close().map_err(internal)?;
