@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 use crate::helpers::{
     assert_bad_input, assert_error, data, spawn_app, spawn_app_with, spawn_demo_app, today, TestApp,
 };
-use headroom::store::entity::{area, referral, referral_event, referral_flow, referral_need};
+use headroom::store::entity::{
+    area, gateway, referral, referral_event, referral_flow, referral_need,
+};
 
 const ASK: &str = "query($q: AnalyticsQuestion!) { analytics(question: $q) {
   national figures suppressed
@@ -189,14 +191,21 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
     }
 }
 
+/// A referral received, with what the dimensions read of it.
+struct Seen<'a> {
+    referral: &'a referral::Model,
+    needs: &'a [String],
+    ward: &'a area::Model,
+    authority: Option<&'a area::Model>,
+    icb: Option<&'a area::Model>,
+    gateway_kind: &'a str,
+}
+
 /// Where a referral falls in one dimension.
-type KeyOf = Box<dyn Fn(&referral::Model, &[String], &area::Model) -> Vec<String>>;
+type KeyOf = Box<dyn Fn(&Seen) -> Vec<String>>;
 
 /// True counts of referrals received by a dimension read from the rows.
-async fn received_by(
-    app: &TestApp,
-    key: impl Fn(&referral::Model, &[String], &area::Model) -> Vec<String>,
-) -> BTreeMap<String, i64> {
+async fn received_by(app: &TestApp, key: impl Fn(&Seen) -> Vec<String>) -> BTreeMap<String, i64> {
     let db = app.store.db();
     let referrals: HashMap<i64, referral::Model> = referral::Entity::find()
         .all(db)
@@ -216,6 +225,13 @@ async fn received_by(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
+    let gateways: HashMap<i64, String> = gateway::Entity::find()
+        .all(db)
+        .await
+        .expect("gateways")
+        .into_iter()
+        .map(|g| (g.id, g.kind))
+        .collect();
     let mut sets: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
     for e in referral_event::Entity::find()
         .all(db)
@@ -227,7 +243,18 @@ async fn received_by(
         }
         let r = &referrals[&e.referral_id];
         let ward = &areas[&r.residence_ward_id];
-        for k in key(r, needs.get(&r.id).map_or(&[][..], Vec::as_slice), ward) {
+        let authority = ward.parent_id.and_then(|id| areas.get(&id));
+        let seen = Seen {
+            referral: r,
+            needs: needs.get(&r.id).map_or(&[][..], Vec::as_slice),
+            ward,
+            authority,
+            icb: authority
+                .and_then(|a| a.parent_id)
+                .and_then(|id| areas.get(&id)),
+            gateway_kind: &gateways[&r.gateway_id],
+        };
+        for k in key(&seen) {
             sets.entry(k).or_default().insert(r.id);
         }
     }
@@ -276,13 +303,26 @@ fn assert_protected(
 #[tokio::test]
 async fn breakdowns_below_england_show_the_true_counts_rounded_and_suppressed() {
     let app = spawn_demo_app(demo_day()).await;
-    let cases: [(&str, KeyOf); 4] = [
-        ("NEED", Box::new(|_, needs, _| needs.to_vec())),
-        ("AGE_BAND", Box::new(|r, _, _| vec![r.age_band.clone()])),
-        ("WARD", Box::new(|_, _, w| vec![w.code.clone()])),
+    let code = |a: Option<&area::Model>| vec![a.map_or(String::new(), |a| a.code.clone())];
+    let cases: [(&str, KeyOf); 7] = [
+        ("NEED", Box::new(|s| s.needs.to_vec())),
+        ("AGE_BAND", Box::new(|s| vec![s.referral.age_band.clone()])),
+        ("WARD", Box::new(|s| vec![s.ward.code.clone()])),
+        ("LOCAL_AUTHORITY", Box::new(move |s| code(s.authority))),
+        ("ICB", Box::new(move |s| code(s.icb))),
+        (
+            "GATEWAY_KIND",
+            Box::new(|s| vec![s.gateway_kind.to_owned()]),
+        ),
         (
             "PREFERRED_LANGUAGE",
-            Box::new(|r, _, _| vec![r.preferred_language.clone().unwrap_or_else(|| "en".into())]),
+            Box::new(|s| {
+                vec![s
+                    .referral
+                    .preferred_language
+                    .clone()
+                    .unwrap_or_else(|| "en".into())]
+            }),
         ),
     ];
     for (dimension, key) in cases {
