@@ -352,6 +352,80 @@ fn today_window() -> Value {
 }
 
 #[tokio::test]
+async fn acceptances_by_service_organisation_kind_and_quarter_follow_the_flows() {
+    use headroom::store::entity::{organisation, service};
+    let app = spawn_demo_app(demo_day()).await;
+    let db = app.store.db();
+    let services: HashMap<i64, service::Model> = service::Entity::find()
+        .all(db)
+        .await
+        .expect("services")
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let kinds: HashMap<i64, String> = organisation::Entity::find()
+        .all(db)
+        .await
+        .expect("organisations")
+        .into_iter()
+        .map(|o| (o.id, o.kind))
+        .collect();
+    let quarter = |d: NaiveDate| {
+        use chrono::Datelike;
+        format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1)
+    };
+    let mut by_service: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for f in referral_flow::Entity::find().all(db).await.expect("flows") {
+        let Some(day) = f.demand_on.filter(|d| in_window(*d)) else {
+            continue;
+        };
+        let kind = kinds[&services[&f.service_id].organisation_id].clone();
+        by_service
+            .entry(f.service_id.to_string())
+            .or_default()
+            .insert(f.referral_id);
+        by_kind.entry(kind).or_default().insert(f.referral_id);
+        by_quarter
+            .entry(quarter(day))
+            .or_default()
+            .insert(f.referral_id);
+    }
+    let counts = |sets: BTreeMap<String, BTreeSet<i64>>| -> BTreeMap<String, i64> {
+        sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect()
+    };
+    for (dimension, truth) in [
+        ("SERVICE", counts(by_service)),
+        ("ORGANISATION_KIND", counts(by_kind)),
+    ] {
+        let body = ask(
+            &app,
+            &app.keys.researcher,
+            question(&["ACCEPTED"], &[dimension]),
+        )
+        .await;
+        assert_protected(dimension, &figures(&body), &truth);
+    }
+    // By quarter alone is England as a whole: exact.
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question(&["ACCEPTED"], &["QUARTER"]),
+    )
+    .await;
+    let shown: BTreeMap<String, f64> = figures(&body)
+        .into_iter()
+        .map(|((k, _), f)| (k, f["value"].as_f64().expect("a national figure")))
+        .collect();
+    let truth: BTreeMap<String, f64> = counts(by_quarter)
+        .into_iter()
+        .map(|(k, n)| (k, n as f64))
+        .collect();
+    assert_eq!(shown, truth);
+}
+
+#[tokio::test]
 async fn a_lone_small_count_takes_another_with_it_so_no_total_gives_it_away() {
     let app = spawn_app().await;
     let a = app.insert_ward("E05900001", "Ashby").await;
