@@ -189,18 +189,40 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         facts_sql.join(" UNION ALL ")
     ));
 
-    let mut joins = vec![
-        "JOIN referral r ON r.id = x.referral_id".to_owned(),
-        "JOIN area w ON w.id = r.residence_ward_id".to_owned(),
-        "LEFT JOIN area la ON la.id = w.parent_id".to_owned(),
-        "LEFT JOIN area icb ON icb.id = la.parent_id".to_owned(),
-        "JOIN gateway g ON g.id = x.gateway_id".to_owned(),
-        "LEFT JOIN service s ON s.id = x.service_id".to_owned(),
-        "LEFT JOIN organisation o ON o.id = s.organisation_id".to_owned(),
-    ];
     let uses = |dim: Dimension| {
         q.dimensions.contains(&dim) || q.filters.iter().any(|f| f.dimension == dim)
     };
+    let any = |dims: &[Dimension]| dims.iter().any(|d| uses(*d));
+    use Dimension::{
+        AgeBand, GatewayKind, Icb, LocalAuthority, OrganisationKind, Pcn, PreferredLanguage,
+        Service, Ward,
+    };
+    // Only the tables some dimension or filter reads are joined.
+    let mut joins = Vec::new();
+    let places = [Ward, LocalAuthority, Icb];
+    if any(&[Ward, LocalAuthority, Icb, Pcn, AgeBand, PreferredLanguage]) {
+        joins.push("JOIN referral r ON r.id = x.referral_id".to_owned());
+    }
+    if any(&places) {
+        joins.push("JOIN area w ON w.id = r.residence_ward_id".to_owned());
+    }
+    // A ward names its authority, an authority its ICB (the lines
+    // secondary suppression protects).
+    if any(&places) {
+        joins.push("LEFT JOIN area la ON la.id = w.parent_id".to_owned());
+    }
+    if any(&[LocalAuthority, Icb]) {
+        joins.push("LEFT JOIN area icb ON icb.id = la.parent_id".to_owned());
+    }
+    if uses(GatewayKind) {
+        joins.push("JOIN gateway g ON g.id = x.gateway_id".to_owned());
+    }
+    if any(&[Service, OrganisationKind]) {
+        joins.push("LEFT JOIN service s ON s.id = x.service_id".to_owned());
+    }
+    if uses(OrganisationKind) {
+        joins.push("LEFT JOIN organisation o ON o.id = s.organisation_id".to_owned());
+    }
     if uses(Dimension::Need) {
         joins.push("JOIN referral_need rn ON rn.referral_id = x.referral_id".to_owned());
         joins.push("LEFT JOIN need nd ON nd.code = rn.need_code".to_owned());
