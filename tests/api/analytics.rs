@@ -352,6 +352,76 @@ fn today_window() -> Value {
 }
 
 #[tokio::test]
+async fn declines_by_missing_capability_and_referrals_by_pcn_follow_the_rows() {
+    use headroom::store::entity::{gp_practice, pcn};
+    let app = spawn_demo_app(demo_day()).await;
+    let db = app.store.db();
+    let mut missing: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for e in referral_event::Entity::find()
+        .all(db)
+        .await
+        .expect("events")
+    {
+        if e.to_state == "declined"
+            && e.reason.as_deref() == Some("capability")
+            && in_window(e.occurred_on)
+        {
+            let key = match (&e.capability_kind, &e.capability_code) {
+                (Some(kind), Some(code)) => format!("{kind}:{code}"),
+                _ => String::new(),
+            };
+            missing.entry(key).or_default().insert(e.referral_id);
+        }
+    }
+    let truth: BTreeMap<String, i64> = missing
+        .into_iter()
+        .map(|(k, v)| (k, v.len() as i64))
+        .collect();
+    assert!(
+        truth.keys().any(|k| k.starts_with("language:")),
+        "{truth:?}"
+    );
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question(&["DECLINED_FOR_CAPABILITY"], &["MISSING_CAPABILITY"]),
+    )
+    .await;
+    assert_protected("MISSING_CAPABILITY", &figures(&body), &truth);
+
+    // A ward's PCN: the lowest-numbered PCN of its GP practices.
+    let codes: HashMap<i64, String> = pcn::Entity::find()
+        .all(db)
+        .await
+        .expect("PCNs")
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect();
+    let mut ward_pcn: HashMap<i64, i64> = HashMap::new();
+    for g in gp_practice::Entity::find()
+        .all(db)
+        .await
+        .expect("practices")
+    {
+        let id = ward_pcn.entry(g.ward_id).or_insert(g.pcn_id);
+        *id = (*id).min(g.pcn_id);
+    }
+    let truth = received_by(&app, |s| {
+        vec![ward_pcn
+            .get(&s.ward.id)
+            .map_or(String::new(), |id| codes[id].clone())]
+    })
+    .await;
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question(&["REFERRALS"], &["PCN"]),
+    )
+    .await;
+    assert_protected("PCN", &figures(&body), &truth);
+}
+
+#[tokio::test]
 async fn acceptances_by_service_organisation_kind_and_quarter_follow_the_flows() {
     use headroom::store::entity::{organisation, service};
     let app = spawn_demo_app(demo_day()).await;
