@@ -422,7 +422,6 @@ async function draw(state) {
   const mine = ++generation;
   performance.mark("headroom:draw-start");
   status("Reading the figures…");
-  document.body.dataset.drawing = "true";
   const vars = variables(state);
   const current = () => mine === generation;
   const totals = api.run(DOC, "OverviewTotals", vars);
@@ -467,7 +466,6 @@ async function draw(state) {
   } else {
     status(`Figures read at ${read}.`);
   }
-  document.body.dataset.drawing = "false";
   drawn();
   performance.measure("headroom:draw", "headroom:draw-start", "headroom:drawn");
 }

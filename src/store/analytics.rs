@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, QueryResult};
 use super::sql::{Dialect, Sql};
 use super::Store;
 use crate::domain::analytics::{periods, Dimension, Measure, Question};
+use crate::domain::disclosure::Rule;
 use crate::domain::metrics::flow::Percentile;
 use crate::error::AppResult;
 
@@ -146,17 +147,13 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
     let mut sql = Sql::default();
     let from = sql.param(q.window.from());
     let to = sql.param(q.window.to());
-    let waits_asked = q
+    // The counts read facts of their own; the wait statistics read the
+    // started facts.
+    let (mut read, statistics): (Vec<Measure>, Vec<Measure>) = q
         .measures
         .iter()
-        .any(|m| matches!(m, Measure::WaitMedian | Measure::WaitP90));
-    let mut read: Vec<Measure> = q
-        .measures
-        .iter()
-        .copied()
-        .filter(|m| facts(*m, d, &from, &to).is_some())
-        .collect();
-    if waits_asked && !read.contains(&Measure::Started) {
+        .partition(|m| m.info().rule != Rule::StatisticOfPeople);
+    if !statistics.is_empty() && !read.contains(&Measure::Started) {
         read.push(Measure::Started);
     }
     let facts_sql: Vec<String> = read
