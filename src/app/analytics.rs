@@ -6,13 +6,16 @@
 use chrono::Utc;
 
 use super::Context;
-use crate::domain::analytics::{Measure, Question};
+use crate::domain::analytics::{
+    prorated_hours, prorated_pounds, shown_utilisation, Measure, Question, Subject,
+};
 use crate::domain::codes::Role;
 use crate::domain::disclosure::{self, Coordinate, Rule, Shown};
 use crate::domain::language::LanguageCode;
 use crate::error::{AppError, AppResult};
 use crate::store::analytics::{self as store, Key};
 use crate::store::analytics_audit::{self as audit, AuditLine};
+use crate::store::analytics_services::{self as services, ServiceCell};
 
 /// Who may ask: researchers, commissioners and admins. Every answer is
 /// disclosure-controlled, whoever asks.
@@ -110,6 +113,9 @@ pub async fn ask(
 
 async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult<Answer> {
     let max_cells = (max_figures / q.measures.len().max(1)).max(1);
+    if q.subject() == Subject::Services {
+        return answer_services(cx, q, max_cells, max_figures).await;
+    }
     // One cell more than allowed tells that there are too many.
     let mut cells = store::answer(cx.store, q, max_cells as u64 + 1).await?;
     if cells.len() > max_cells {
@@ -128,15 +134,8 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
             }
         }
     }
-    let coordinates: Vec<Vec<Coordinate>> = cells
-        .iter()
-        .map(|c| {
-            c.keys
-                .iter()
-                .map(|k| Coordinate::new(k.value.clone(), k.within.clone()))
-                .collect()
-        })
-        .collect();
+    let keys: Vec<Vec<Key>> = cells.iter().map(|c| c.keys.clone()).collect();
+    let coordinates = coordinates_of(&keys);
     let mut columns: Vec<Vec<Shown>> = Vec::with_capacity(q.measures.len());
     for (m, measure) in q.measures.iter().enumerate() {
         columns.push(match measure.info().rule {
@@ -154,31 +153,111 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
                     disclosure::statistic(value.map(|v| v as f64), c.waits, national)
                 })
                 .collect(),
-            Rule::NotPeople => cells
-                .iter()
-                .map(|c| Shown::Value(c.counts[m].unwrap_or(0) as f64))
-                .collect(),
+            // Referral measures are counts and statistics of people.
+            Rule::NotPeople | Rule::RatioOfPeople => cells.iter().map(|_| Shown::Empty).collect(),
         });
     }
+    Ok(assemble(q, national, keys, columns))
+}
+
+/// An answer from its cells' keys and its measures' columns of figures.
+fn assemble(q: &Question, national: bool, keys: Vec<Vec<Key>>, columns: Vec<Vec<Shown>>) -> Answer {
     let suppressed = columns
         .iter()
         .flatten()
         .filter(|s| s.is_suppressed())
         .count();
-    let out = cells
-        .drain(..)
+    let cells = keys
+        .into_iter()
         .enumerate()
-        .map(|(i, c)| AnswerCell {
-            keys: c.keys,
+        .map(|(i, keys)| AnswerCell {
+            keys,
             figures: columns.iter().map(|col| col[i]).collect(),
         })
         .collect();
-    Ok(Answer {
+    Answer {
         question: q.clone(),
         national,
-        cells: out,
+        cells,
         suppressed,
-    })
+    }
+}
+
+fn coordinates_of(keys: &[Vec<Key>]) -> Vec<Vec<Coordinate>> {
+    keys.iter()
+        .map(|c| {
+            c.iter()
+                .map(|k| Coordinate::new(k.value.clone(), k.within.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A question about services: capacity, contributions and funding as
+/// they are; utilisation from its people counts as shown.
+async fn answer_services(
+    cx: &Context<'_>,
+    q: &Question,
+    max_cells: usize,
+    max_figures: usize,
+) -> AppResult<Answer> {
+    let stale_before = Utc::now() - chrono::Duration::days(cx.stale_after_days);
+    let cells = services::answer(cx.store, q, cx.today, stale_before, max_cells as u64).await?;
+    if cells.len() > max_cells {
+        return Err(AppError::TooManyCells(max_figures));
+    }
+    let national = q.is_national();
+    let keys: Vec<Vec<Key>> = cells.iter().map(|c| c.keys.clone()).collect();
+    let coordinates = coordinates_of(&keys);
+    let days = |c: &ServiceCell| c.period.map_or(0.0, |w| w.days() as f64);
+    let per_day = |n: i64, c: &ServiceCell| {
+        if days(c) > 0.0 {
+            n as f64 / days(c)
+        } else {
+            0.0
+        }
+    };
+    let columns = q
+        .measures
+        .iter()
+        .map(|m| match m {
+            Measure::Utilisation => {
+                let accepted: Vec<i64> = cells.iter().map(|c| c.demand).collect();
+                let caseload: Vec<i64> = cells
+                    .iter()
+                    .map(|c| per_day(c.active_days, c).round() as i64)
+                    .collect();
+                let accepted = disclosure::protect_counts(&coordinates, &accepted, national);
+                let caseload = disclosure::protect_counts(&coordinates, &caseload, national);
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        shown_utilisation(
+                            accepted[i],
+                            days(c) / 7.0,
+                            per_day(c.place_days, c),
+                            caseload[i],
+                            per_day(c.caseload_days, c),
+                        )
+                    })
+                    .collect()
+            }
+            Measure::ContributionHours => cells
+                .iter()
+                .map(|c| Shown::Value(prorated_hours(c.contribution.iter().copied())))
+                .collect(),
+            Measure::Funding => cells
+                .iter()
+                .map(|c| Shown::Value(prorated_pounds(c.funding.iter().copied())))
+                .collect(),
+            _ => cells
+                .iter()
+                .map(|c| Shown::Value(per_day(c.place_days, c)))
+                .collect(),
+        })
+        .collect();
+    Ok(assemble(q, national, keys, columns))
 }
 
 /// The audit trail, oldest first: for admins only.

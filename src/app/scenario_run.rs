@@ -874,6 +874,7 @@ pub(super) fn by_service(cx: &Context<'_>, windows: Vec<Window>) -> OverviewQuer
         services: None,
         today: cx.today,
         stale_before: Utc::now() - Duration::days(cx.stale_after_days),
+        keyed: None,
     }
 }
 

@@ -184,6 +184,7 @@ async fn rank(
             services: Some(ids.clone()),
             today,
             stale_before: Utc::now() - Duration::days(stale_after),
+            keyed: None,
         },
     )
     .await?;

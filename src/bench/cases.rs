@@ -62,6 +62,7 @@ fn overview(window: Window, area: Option<i64>, group_by: GroupBy) -> OverviewQue
         services: None,
         today,
         stale_before: chrono::Utc::now() - chrono::Duration::days(30),
+        keyed: None,
     }
 }
 

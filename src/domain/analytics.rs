@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
 use super::codes::coded_enum;
-use super::disclosure::Rule;
+use super::disclosure::{Rule, Shown};
 use super::metrics::Window;
 use super::Invalid;
 
@@ -26,6 +26,10 @@ coded_enum!(
         Withdrawn = "withdrawn",
         WaitMedian = "wait_median",
         WaitP90 = "wait_p90",
+        CapacityPlaces = "capacity_places",
+        Utilisation = "utilisation",
+        ContributionHours = "contribution_hours",
+        Funding = "funding",
     }
 );
 
@@ -49,11 +53,23 @@ coded_enum!(
     }
 );
 
+/// What a measure describes, which decides where its figures are placed
+/// and what they can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Subject {
+    /// The referral lifecycle: placed where the person lives.
+    Referrals,
+    /// What services and organisations offer and receive (capacity,
+    /// contributions, funding): placed where the service is.
+    Services,
+}
+
 /// What a measure is, for the catalogue.
 pub struct MeasureInfo {
     pub label: &'static str,
     pub unit: &'static str,
     pub rule: Rule,
+    pub subject: Subject,
     pub definition: &'static str,
 }
 
@@ -64,6 +80,14 @@ impl Measure {
             label,
             unit: "referrals",
             rule: Rule::CountOfPeople,
+            subject: Subject::Referrals,
+            definition,
+        };
+        let offered = |label, unit, definition| MeasureInfo {
+            label,
+            unit,
+            rule: Rule::NotPeople,
+            subject: Subject::Services,
             definition,
         };
         match self {
@@ -86,14 +110,38 @@ impl Measure {
                 label: "Median wait",
                 unit: "days",
                 rule: Rule::StatisticOfPeople,
+                subject: Subject::Referrals,
                 definition: "Median days from first acceptance or wait-listing to start, for referrals started in the period (nearest rank), as on the dashboards.",
             },
             WaitP90 => MeasureInfo {
                 label: "90th percentile wait",
                 unit: "days",
                 rule: Rule::StatisticOfPeople,
+                subject: Subject::Referrals,
                 definition: "The 90th percentile of the same waits (nearest rank).",
             },
+            CapacityPlaces => offered(
+                "Capacity",
+                "places a week",
+                "The places a week in force at the services, averaged over the days of the period (zero while a service is paused or closed), summed over services: the dashboards' weekly capacity C.",
+            ),
+            Utilisation => MeasureInfo {
+                label: "Utilisation",
+                unit: "share of capacity",
+                rule: Rule::RatioOfPeople,
+                subject: Subject::Services,
+                definition: "As on the dashboards: demand ÷ weekly capacity for services measured in places, mean active caseload ÷ caseload maximum for services measured by caseload, the worse of the two; worked out from the accepted referrals and the mean caseload after rounding, suppressed where they are; empty where there is no capacity.",
+            },
+            ContributionHours => offered(
+                "Contribution hours",
+                "hours",
+                "Uncommissioned work recorded by organisations (interpreting, accompanying, advocacy, …), its minutes prorated by days to the period, in hours.",
+            ),
+            Funding => offered(
+                "Funding",
+                "£",
+                "Funding awards prorated to the period by days of their planned period (365 days from the award date where none is planned), as in the funding gaps; per-referral tariffs are left out, as what they pay counts the people started.",
+            ),
         }
     }
 }
@@ -111,12 +159,21 @@ impl Dimension {
             Week => ("Week", "The week (from Monday) of the day counted; a value is its first day."),
             Month => ("Month", "The calendar month of the day counted, `YYYY-MM`."),
             Quarter => ("Quarter", "The calendar quarter of the day counted, `YYYY-Qn`."),
-            Icb => ("ICB", "The ICB the person lives in (ONS code)."),
-            LocalAuthority => ("Local authority", "The local authority the person lives in (ONS code)."),
-            Ward => ("Ward", "The ward the person lives in (ONS code)."),
-            Pcn => ("PCN", "The primary care network of the person's ward (ODS code)."),
+            Icb => ("ICB", "The ICB the person lives in, or for service measures the service is in (ONS code)."),
+            LocalAuthority => (
+                "Local authority",
+                "The local authority the person lives in, or for service measures the service is in (ONS code).",
+            ),
+            Ward => (
+                "Ward",
+                "The ward the person lives in, or for service measures the ward of the service's location, else of its organisation (ONS code).",
+            ),
+            Pcn => ("PCN", "The primary care network of that ward (ODS code)."),
             GatewayKind => ("Gateway kind", "The kind of gateway the referral came through."),
-            Need => ("Need", "A need of the referral; a referral with two needs counts under each."),
+            Need => (
+                "Need",
+                "A need of the referral, or for capacity and utilisation a need the service addresses; one with two needs counts under each.",
+            ),
             AgeBand => ("Age band", "The person's age band."),
             PreferredLanguage => ("Preferred language", "The person's preferred language (ISO 639); English where none is given."),
             MissingCapability => (
@@ -124,7 +181,10 @@ impl Dimension {
                 "The capability a service lacked, for declines for capability (`kind:code`); empty for every other figure.",
             ),
             OrganisationKind => ("Organisation kind", "The kind of organisation running the service concerned."),
-            Service => ("Service", "The service concerned; empty for referrals not yet at one."),
+            Service => (
+                "Service",
+                "The service concerned; empty for referrals not yet at one, and for contributions and awards to a whole organisation.",
+            ),
         };
         DimensionInfo { label, definition }
     }
@@ -157,6 +217,18 @@ impl Dimension {
             }
             _ => !value.is_empty(),
         }
+    }
+
+    /// Whether service measures can be broken down by it: what places a
+    /// service, not what describes a person or a referral.
+    pub fn describes_services(self) -> bool {
+        !matches!(
+            self,
+            Dimension::GatewayKind
+                | Dimension::AgeBand
+                | Dimension::PreferredLanguage
+                | Dimension::MissingCapability
+        )
     }
 
     pub fn is_time(self) -> bool {
@@ -253,12 +325,24 @@ impl Question {
         if has_duplicates(&filters.iter().map(|f| f.dimension).collect::<Vec<_>>()) {
             return Err(Invalid::new("filters", "one filter per dimension"));
         }
+        if measures
+            .iter()
+            .any(|m| m.info().subject == Subject::Services)
+        {
+            check_service_question(&measures, &dimensions, &filters)?;
+        }
         Ok(Question {
             measures,
             dimensions,
             filters,
             window,
         })
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.measures
+            .first()
+            .map_or(Subject::Referrals, |m| m.info().subject)
     }
 
     /// Whether every figure is for England as a whole: no area, PCN or
@@ -318,6 +402,106 @@ pub fn periods(dimension: Dimension, window: &Window) -> Vec<Period> {
         start = end;
     }
     out
+}
+
+/// Utilisation as a researcher sees it: the dashboards' definition
+/// (`metrics::overview::utilisation`) over the accepted referrals and the
+/// mean active caseload as shown (rounded), so that it gives away no more
+/// than they do; suppressed where a count it uses is, empty where there is
+/// no capacity.
+pub fn shown_utilisation(
+    accepted: Shown,
+    weeks: f64,
+    capacity: f64,
+    caseload: Shown,
+    caseload_capacity: f64,
+) -> Shown {
+    let uses = [
+        (accepted, capacity > 0.0),
+        (caseload, caseload_capacity > 0.0),
+    ];
+    if let Some((hidden, _)) = uses.iter().find(|(s, used)| *used && s.is_suppressed()) {
+        return *hidden;
+    }
+    let value = |s: Shown| match s {
+        Shown::Value(v) => v,
+        _ => 0.0,
+    };
+    if weeks <= 0.0 || (capacity <= 0.0 && caseload_capacity <= 0.0) {
+        return Shown::Empty;
+    }
+    super::metrics::overview::utilisation(
+        value(accepted) / weeks,
+        capacity,
+        value(caseload),
+        caseload_capacity,
+    )
+    .ratio()
+    .map_or(Shown::Empty, Shown::Value)
+}
+
+/// Hours from `(Σ minutes × days inside, days)` terms, prorated exactly.
+pub fn prorated_hours(terms: impl IntoIterator<Item = (i64, i64)>) -> f64 {
+    use num_traits::ToPrimitive;
+    super::metrics::funding::sum_fractions(terms)
+        .to_f64()
+        .unwrap_or(0.0)
+        / 60.0
+}
+
+/// Pounds from `(Σ pence × days inside, days)` terms: prorated exactly,
+/// rounded once to whole pence, half to even, as the funding gaps are.
+pub fn prorated_pounds(terms: impl IntoIterator<Item = (i64, i64)>) -> f64 {
+    use super::metrics::funding::{round_half_even, sum_fractions};
+    round_half_even(&sum_fractions(terms)) as f64 / 100.0
+}
+
+/// Service measures place a figure where the service is, referral
+/// measures where the person lives, so one question asks one kind; and
+/// they break down only by what places a service (contributions and
+/// awards are to organisations and services, not to needs).
+fn check_service_question(
+    measures: &[Measure],
+    dimensions: &[Dimension],
+    filters: &[Filter],
+) -> Result<(), Invalid> {
+    if let Some(m) = measures
+        .iter()
+        .find(|m| m.info().subject == Subject::Referrals)
+    {
+        return Err(Invalid::new(
+            "measures",
+            format!(
+                "{} counts referrals where the person lives and the others describe services where they are: ask them in separate questions",
+                m.info().label.to_lowercase()
+            ),
+        ));
+    }
+    let by_need = |d: Dimension| {
+        d == Dimension::Need
+            && measures
+                .iter()
+                .any(|m| matches!(m, Measure::ContributionHours | Measure::Funding))
+    };
+    let refused = |d: Dimension| !d.describes_services() || by_need(d);
+    let why = |d: Dimension| {
+        format!(
+            "service measures cannot be broken down by {}{}",
+            d.info().label.to_lowercase(),
+            if by_need(d) {
+                " (contributions and funding are not given for a need)"
+            } else {
+                ""
+            }
+        )
+    };
+    if let Some(d) = dimensions.iter().find(|d| refused(**d)) {
+        return Err(Invalid::new("dimensions", why(*d)));
+    }
+    if let Some(f) = filters.iter().find(|f| refused(f.dimension)) {
+        return Err(Invalid::new("filters", why(f.dimension)));
+    }
+    Ok(())
 }
 
 fn has_duplicates<T: Ord + Clone>(items: &[T]) -> bool {
@@ -435,6 +619,74 @@ mod tests {
             w.days()
         );
         assert_eq!(periods(Dimension::Quarter, &w).len(), 2);
+    }
+
+    #[test]
+    fn a_question_about_services_asks_nothing_about_people_or_referrals() {
+        let q = |measures: Vec<Measure>, dims: Vec<Dimension>| {
+            Question::new(measures, dims, vec![], window(30)).map_err(|e| e.field)
+        };
+        use Dimension::*;
+        assert!(q(
+            vec![Measure::CapacityPlaces, Measure::Utilisation],
+            vec![Month, Ward, Need]
+        )
+        .is_ok());
+        assert_eq!(
+            q(vec![Measure::CapacityPlaces, Measure::Accepted], vec![]).err(),
+            Some("measures".into())
+        );
+        assert_eq!(
+            q(vec![Measure::Funding], vec![AgeBand]).err(),
+            Some("dimensions".into())
+        );
+        assert_eq!(
+            q(vec![Measure::ContributionHours], vec![Need]).err(),
+            Some("dimensions".into())
+        );
+        let by_gateway = Filter {
+            dimension: GatewayKind,
+            values: vec!["social_prescribing".into()],
+        };
+        assert_eq!(
+            Question::new(
+                vec![Measure::CapacityPlaces],
+                vec![],
+                vec![by_gateway],
+                window(30)
+            )
+            .err()
+            .map(|e| e.field),
+            Some("filters".into())
+        );
+    }
+
+    #[test]
+    fn utilisation_is_worked_out_from_the_counts_as_shown_and_hidden_with_them() {
+        let hidden = Shown::Suppressed { secondary: false };
+        // 12 accepted over 2 weeks show as 10: 5 a week against 20 places.
+        assert_eq!(
+            shown_utilisation(Shown::Value(10.0), 2.0, 20.0, Shown::Value(0.0), 0.0),
+            Shown::Value(0.25)
+        );
+        assert_eq!(
+            shown_utilisation(hidden, 2.0, 20.0, Shown::Value(0.0), 0.0),
+            hidden
+        );
+        // A hidden caseload does not matter to a service with no caseload.
+        assert_eq!(
+            shown_utilisation(Shown::Value(10.0), 2.0, 20.0, hidden, 0.0),
+            Shown::Value(0.25)
+        );
+        // The worse of places and caseload: 15 on a caseload of 10.
+        assert_eq!(
+            shown_utilisation(Shown::Value(10.0), 2.0, 20.0, Shown::Value(15.0), 10.0),
+            Shown::Value(1.5)
+        );
+        assert_eq!(
+            shown_utilisation(Shown::Value(10.0), 2.0, 0.0, Shown::Value(0.0), 0.0),
+            Shown::Empty
+        );
     }
 
     #[test]

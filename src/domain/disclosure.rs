@@ -35,6 +35,7 @@ pub const RULES: &[&str] = &[
     "Below national level, every other count of people is rounded to the nearest 5.",
     "A median or percentile over 1 to 7 people is suppressed.",
     "Figures that do not count people (places, services, money) are not rounded.",
+    "A ratio over people (utilisation) is worked out from its counts of people as shown, after rounding, and is suppressed where they are.",
     "Secondary suppression: in every row and column of an answer (the wards of one local authority, the months of one quarter), a lone suppressed figure takes the smallest other figure with it, so that no suppressed figure can be worked out from a total another answer gives.",
     "Filters list values of a dimension, so a filtered answer is a slice of the unfiltered one; rounding every shown count keeps differences between answers from pinning a suppressed figure.",
 ];
@@ -48,6 +49,9 @@ pub enum Rule {
     StatisticOfPeople,
     /// Not a count of people (places, services, money): as it is.
     NotPeople,
+    /// A ratio whose numerator counts people (utilisation): worked out
+    /// from that count as shown, suppressed with it.
+    RatioOfPeople,
 }
 
 /// A figure as a researcher sees it.

@@ -29,7 +29,8 @@ mirror!(
     /// What an aggregate question counts (see `analyticsCatalogue`).
     AnalyticsMeasure = "crate::domain::analytics::Measure" {
         Referrals, Accepted, WaitListed, DeclinedForCapacity, DeclinedForCapability, Started,
-        Completed, DidNotAttend, Withdrawn, WaitMedian, WaitP90
+        Completed, DidNotAttend, Withdrawn, WaitMedian, WaitP90, CapacityPlaces, Utilisation,
+        ContributionHours, Funding
     }
 );
 mirror!(
@@ -41,7 +42,13 @@ mirror!(
 );
 mirror!(
     /// The disclosure rule a figure falls under.
-    DisclosureRule = "crate::domain::disclosure::Rule" { CountOfPeople, StatisticOfPeople, NotPeople }
+    DisclosureRule = "crate::domain::disclosure::Rule" { CountOfPeople, StatisticOfPeople, NotPeople, RatioOfPeople }
+);
+mirror!(
+    /// What a measure describes: referrals (placed where the person
+    /// lives) or services (placed where the service is). One question
+    /// asks about one.
+    AnalyticsSubject = "crate::domain::analytics::Subject" { Referrals, Services }
 );
 
 /// Only figures whose `dimension` takes one of `values` (the keys the
@@ -88,6 +95,7 @@ pub struct AnalyticsMeasureInfo {
     /// Whether it counts people (and so is suppressed and rounded).
     pub counts_people: bool,
     pub rule: DisclosureRule,
+    pub subject: AnalyticsSubject,
     pub definition: String,
 }
 
@@ -319,6 +327,7 @@ impl AnalyticsQuery {
                         unit: info.unit.into(),
                         counts_people: info.rule != Rule::NotPeople,
                         rule: info.rule.into(),
+                        subject: info.subject.into(),
                         definition: info.definition.into(),
                     }
                 })

@@ -136,8 +136,14 @@ fn facts(m: Measure, d: Dialect, from: &str, to: &str) -> Option<String> {
         Measure::Completed => event("completed", "", no_cap),
         Measure::DidNotAttend => event("did_not_attend", "", no_cap),
         Measure::Withdrawn => event("withdrawn", "", no_cap),
-        // The statistics read the started facts.
-        Measure::WaitMedian | Measure::WaitP90 => return None,
+        // The statistics read the started facts; the service measures
+        // are not asked of referrals (`analytics_services`).
+        Measure::WaitMedian
+        | Measure::WaitP90
+        | Measure::CapacityPlaces
+        | Measure::Utilisation
+        | Measure::ContributionHours
+        | Measure::Funding => return None,
     })
 }
 

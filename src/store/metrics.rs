@@ -49,6 +49,65 @@ pub struct OverviewQuery {
     pub today: NaiveDate,
     /// A confirmation before this is stale.
     pub stale_before: DateTime<Utc>,
+    /// Groups keyed by several parts at once (a researcher's dimensions)
+    /// in place of `group_by`.
+    pub keyed: Option<Keyed>,
+}
+
+/// Groups keyed by SQL expressions over a service's place `sc`
+/// (`service_id`, `organisation_id`, `ward_id`, `la_id`, `icb_id`) and the
+/// tables `joins` bring in; only services whose `filters` expression takes
+/// one of its values. Written by the store modules that need it, from
+/// whitelisted parts only. `separator` joins the parts of a key.
+#[derive(Debug, Clone, Default)]
+pub struct Keyed {
+    pub parts: Vec<String>,
+    pub joins: Vec<String>,
+    pub filters: Vec<(String, Vec<String>)>,
+    pub separator: String,
+    /// Groups past this many (in window and key order) are not returned.
+    pub limit: Option<u64>,
+}
+
+impl Keyed {
+    /// The key as one SQL expression, its parts joined by the separator.
+    pub fn key(&self, sql: &mut Sql) -> String {
+        if self.parts.is_empty() {
+            return "''".to_owned();
+        }
+        let separator = sql.param(self.separator.clone());
+        self.parts
+            .iter()
+            .map(|p| format!("COALESCE({p}, '')"))
+            .collect::<Vec<_>>()
+            .join(&format!(" || {separator} || "))
+    }
+
+    /// The filters as SQL conditions (`AND`-ed by the caller).
+    pub fn conditions(&self, sql: &mut Sql) -> Vec<String> {
+        self.filters
+            .iter()
+            .map(|(expr, values)| {
+                let values: Vec<String> = values.iter().map(|v| sql.param(v.clone())).collect();
+                format!("{expr} IN ({})", values.join(", "))
+            })
+            .collect()
+    }
+
+    /// The `grp` step: each service in scope with its group's key.
+    fn groups(&self, sql: &mut Sql) -> String {
+        let key = self.key(sql);
+        let conditions = self.conditions(sql);
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        format!(
+            "SELECT sc.service_id, {key} AS gkey FROM scope sc {}{filter}",
+            self.joins.join(" ")
+        )
+    }
 }
 
 /// One group's sums over the window. `key` is the group's id as text (the
@@ -206,7 +265,17 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     } else {
         ""
     };
-    let key = group_key(q.group_by);
+    let grp = match &q.keyed {
+        Some(keyed) => keyed.groups(&mut sql),
+        None => format!(
+            "SELECT sc.service_id, {} AS gkey FROM scope sc {need_join}",
+            group_key(q.group_by)
+        ),
+    };
+    let limit = match q.keyed.as_ref().and_then(|k| k.limit) {
+        Some(n) => format!(" LIMIT {}", sql.param(n as i64)),
+        None => String::new(),
+    };
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
     let wait_days = d.days("f.wait_from_on", "f.started_on");
     let median_rank = percentile_rank_sql(Percentile::Median, "total");
@@ -239,7 +308,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             LEFT JOIN area la ON la.id = w.parent_id{geo_filter}
         ),
         scope AS (SELECT * FROM geo g WHERE 1 = 1{scope_filter}),
-        grp AS MATERIALIZED (SELECT sc.service_id, {key} AS gkey FROM scope sc {need_join}),
+        grp AS MATERIALIZED ({grp}),
         now_status AS (
             SELECT g.gkey, ss.status, ss.confirmed_at,
                    ROW_NUMBER() OVER (PARTITION BY g.gkey, g.service_id ORDER BY ss.valid_from DESC, ss.id DESC) AS rn
@@ -362,7 +431,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                MAX(status) AS status
         FROM parts
         GROUP BY i, gkey
-        ORDER BY i, gkey",
+        ORDER BY i, gkey{limit}",
         buckets = buckets.join(", "),
         next_status = next_from("service_status", "ss"),
         next_capacity = next_from("capacity_version", "cv"),

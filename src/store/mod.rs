@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod analytics_audit;
+pub mod analytics_services;
 pub mod areas;
 pub mod bench;
 pub mod connect;

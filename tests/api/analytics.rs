@@ -611,7 +611,7 @@ async fn only_researchers_commissioners_and_admins_ask_and_bad_questions_name_th
         )
         .await;
     let c = &data(&catalogue)["analyticsCatalogue"];
-    assert_eq!(c["measures"].as_array().map(Vec::len), Some(11));
+    assert_eq!(c["measures"].as_array().map(Vec::len), Some(15));
     assert_eq!(c["dimensions"].as_array().map(Vec::len), Some(14));
     assert!(c["rules"][0].as_str().unwrap_or("").contains("1 to 7"));
 }

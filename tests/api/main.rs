@@ -1,4 +1,5 @@
 mod analytics;
+mod analytics_services;
 mod bad_input;
 mod bounds;
 mod browser;

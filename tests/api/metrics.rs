@@ -270,6 +270,7 @@ fn query(window: Window, gateway_id: Option<i64>) -> OverviewQuery {
             .and_hms_opt(0, 0, 0)
             .expect("midnight")
             .and_utc(),
+        keyed: None,
     }
 }
 

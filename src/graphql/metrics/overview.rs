@@ -53,6 +53,7 @@ impl MetricsQuery {
             group_by: group_by.into(),
             today: ctx.today(),
             stale_before: Utc::now() - Duration::days(stale_after_days),
+            keyed: None,
         };
         let rows = store::overview(ctx.store(), &q).await?;
         let mut groups = to_groups(rows, &q.windows, group_by, stale_after_days);
@@ -86,6 +87,7 @@ impl MetricsQuery {
             group_by: OverviewGroupBy::All.into(),
             today: ctx.today(),
             stale_before: Utc::now() - Duration::days(stale_after_days),
+            keyed: None,
         };
         let rows = store::overview(ctx.store(), &q).await?;
         Ok(to_groups(
