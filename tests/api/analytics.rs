@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
@@ -68,9 +68,19 @@ fn month(day: NaiveDate) -> String {
     day.format("%Y-%m").to_string()
 }
 
-/// Counts each measure by month from the rows themselves: distinct
-/// referrals per month with the event (or flow day) that defines it.
-async fn reference_by_month(app: &TestApp) -> BTreeMap<(String, String), i64> {
+/// The Monday that starts `day`'s week, as the WEEK dimension names it.
+fn week(day: NaiveDate) -> String {
+    (day - Duration::days(i64::from(day.weekday().num_days_from_monday()))).to_string()
+}
+
+/// Counts each measure by period from the rows themselves: distinct
+/// referrals per period with the event (or flow day) that defines it, on
+/// the days `[from, to)`.
+async fn reference_by(
+    app: &TestApp,
+    (from, to): (NaiveDate, NaiveDate),
+    period: fn(NaiveDate) -> String,
+) -> BTreeMap<(String, String), i64> {
     let db = app.store.db();
     let events = referral_event::Entity::find()
         .all(db)
@@ -79,8 +89,8 @@ async fn reference_by_month(app: &TestApp) -> BTreeMap<(String, String), i64> {
     let flows = referral_flow::Entity::find().all(db).await.expect("flows");
     let mut sets: HashMap<(String, String), BTreeSet<i64>> = HashMap::new();
     let mut add = |measure: &str, day: Option<NaiveDate>, referral: i64| {
-        if let Some(day) = day.filter(|d| in_window(*d)) {
-            sets.entry((month(day), measure.to_owned()))
+        if let Some(day) = day.filter(|d| *d >= from && *d < to) {
+            sets.entry((period(day), measure.to_owned()))
                 .or_default()
                 .insert(referral);
         }
@@ -105,6 +115,78 @@ async fn reference_by_month(app: &TestApp) -> BTreeMap<(String, String), i64> {
     sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect()
 }
 
+/// National counts are not rounded: each shown equals the reference
+/// exactly, and each in the reference is shown (none shown counts 0).
+fn assert_counts_exact(
+    shown: &BTreeMap<(String, String), Value>,
+    expected: &BTreeMap<(String, String), i64>,
+) {
+    for ((p, measure), n) in expected {
+        let figure = &shown[&(p.clone(), measure.clone())];
+        assert_eq!(
+            figure["value"].as_f64(),
+            Some(*n as f64),
+            "{measure} in {p}: {figure}"
+        );
+    }
+    for ((p, measure), figure) in shown {
+        let n = expected
+            .get(&(p.clone(), measure.clone()))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(figure["value"].as_f64(), Some(n as f64), "{measure} in {p}");
+    }
+}
+
+/// The waits, in days, of the referrals started on the days `[from, to)`,
+/// by the period of their start.
+async fn waits_by(
+    app: &TestApp,
+    (from, to): (NaiveDate, NaiveDate),
+    period: fn(NaiveDate) -> String,
+) -> BTreeMap<String, Vec<i64>> {
+    let mut waits: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for f in referral_flow::Entity::find()
+        .all(app.store.db())
+        .await
+        .expect("flows")
+    {
+        if let (Some(waited_from), Some(started)) = (f.wait_from_on, f.started_on) {
+            if started >= from && started < to {
+                waits
+                    .entry(period(started))
+                    .or_default()
+                    .push((started - waited_from).num_days());
+            }
+        }
+    }
+    waits
+}
+
+/// Each period's median and 90th percentile wait: the nearest rank over
+/// the waits of the referrals started in it.
+fn assert_waits_exact(
+    shown: &BTreeMap<(String, String), Value>,
+    waits: BTreeMap<String, Vec<i64>>,
+) {
+    for (p, mut w) in waits {
+        w.sort_unstable();
+        let rank = |q: f64| w[((q * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
+        let median = &shown[&(p.clone(), "WAIT_MEDIAN".to_owned())];
+        let p90 = &shown[&(p.clone(), "WAIT_P90".to_owned())];
+        assert_eq!(
+            median["value"].as_f64(),
+            Some(rank(0.5) as f64),
+            "median wait in {p}"
+        );
+        assert_eq!(
+            p90["value"].as_f64(),
+            Some(rank(0.9) as f64),
+            "90th percentile wait in {p}"
+        );
+    }
+}
+
 const COUNTS: [&str; 9] = [
     "REFERRALS",
     "ACCEPTED",
@@ -118,7 +200,14 @@ const COUNTS: [&str; 9] = [
 ];
 
 fn question(measures: &[&str], dimensions: &[&str]) -> Value {
-    let (from, to) = window();
+    question_over(measures, dimensions, window())
+}
+
+fn question_over(
+    measures: &[&str],
+    dimensions: &[&str],
+    (from, to): (NaiveDate, NaiveDate),
+) -> Value {
     json!({ "measures": measures, "dimensions": dimensions,
             "window": { "from": from.to_string(), "to": to.to_string() } })
 }
@@ -128,23 +217,8 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
     let app = spawn_demo_app(demo_day()).await;
     let body = ask(&app, &app.keys.researcher, question(&COUNTS, &["MONTH"])).await;
     assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
-    let shown = figures(&body);
-    let expected = reference_by_month(&app).await;
-    for ((m, measure), n) in &expected {
-        let figure = &shown[&(m.clone(), measure.clone())];
-        assert_eq!(
-            figure["value"].as_f64(),
-            Some(*n as f64),
-            "{measure} in {m}: {figure}"
-        );
-    }
-    for ((m, measure), figure) in &shown {
-        let n = expected
-            .get(&(m.clone(), measure.clone()))
-            .copied()
-            .unwrap_or(0);
-        assert_eq!(figure["value"].as_f64(), Some(n as f64), "{measure} in {m}");
-    }
+    let expected = reference_by(&app, window(), month).await;
+    assert_counts_exact(&figures(&body), &expected);
     assert!(
         expected.keys().any(|(_, m)| m == "DECLINED_FOR_CAPABILITY"),
         "the demo has declines for capability to count"
@@ -157,38 +231,74 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
         question(&["WAIT_MEDIAN", "WAIT_P90"], &["MONTH"]),
     )
     .await;
+    assert_waits_exact(&figures(&body), waits_by(&app, window(), month).await);
+}
+
+#[tokio::test]
+async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in_the_window() {
+    let app = spawn_demo_app(demo_day()).await;
+    // From a Wednesday to (before) a Wednesday: the first and last weeks
+    // are partly outside the window.
+    let from = NaiveDate::from_ymd_opt(2026, 5, 6).expect("a day");
+    let to = NaiveDate::from_ymd_opt(2026, 10, 28).expect("a day");
+    assert_eq!((from.weekday(), to.weekday()), (Weekday::Wed, Weekday::Wed));
+    let mondays: Vec<NaiveDate> = std::iter::successors(Some(from - Duration::days(2)), |m| {
+        Some(*m + Duration::days(7))
+    })
+    .take_while(|m| *m < to)
+    .collect();
+    let keys: BTreeSet<String> = mondays.iter().map(NaiveDate::to_string).collect();
+
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question_over(&COUNTS, &["WEEK"], (from, to)),
+    )
+    .await;
+    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
     let shown = figures(&body);
-    let mut waits: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for f in referral_flow::Entity::find()
-        .all(app.store.db())
-        .await
-        .expect("flows")
-    {
-        if let (Some(from), Some(started)) = (f.wait_from_on, f.started_on) {
-            if in_window(started) {
-                waits
-                    .entry(month(started))
-                    .or_default()
-                    .push((started - from).num_days());
-            }
-        }
-    }
-    for (m, mut w) in waits {
-        w.sort_unstable();
-        let rank = |p: f64| w[((p * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
-        let median = &shown[&(m.clone(), "WAIT_MEDIAN".to_owned())];
-        let p90 = &shown[&(m.clone(), "WAIT_P90".to_owned())];
-        assert_eq!(
-            median["value"].as_f64(),
-            Some(rank(0.5) as f64),
-            "median wait in {m}"
-        );
-        assert_eq!(
-            p90["value"].as_f64(),
-            Some(rank(0.9) as f64),
-            "90th percentile wait in {m}"
+    let weeks: BTreeSet<String> = shown.keys().map(|(k, _)| k.clone()).collect();
+    assert_eq!(weeks, keys, "a cell for each week meeting the window");
+    assert_eq!(
+        weeks.first(),
+        Some(&"2026-05-04".to_owned()),
+        "the first week starts on the Monday before the window"
+    );
+    // Each week counts its days inside the window only.
+    let expected = reference_by(&app, (from, to), week).await;
+    assert_counts_exact(&shown, &expected);
+    // ...which differs from counting the first and last weeks whole.
+    let whole = reference_by(
+        &app,
+        (mondays[0], mondays[mondays.len() - 1] + Duration::days(7)),
+        week,
+    )
+    .await;
+    for monday in [mondays[0], mondays[mondays.len() - 1]] {
+        let monday = monday.to_string();
+        assert!(
+            COUNTS.iter().any(|m| {
+                let k = (monday.clone(), (*m).to_owned());
+                expected.get(&k) != whole.get(&k)
+            }),
+            "the demo has events in the week of {monday} outside the window"
         );
     }
+
+    // Waits by week: nearest rank over the waits of referrals started.
+    let body = ask(
+        &app,
+        &app.keys.researcher,
+        question_over(&["WAIT_MEDIAN", "WAIT_P90"], &["WEEK"], (from, to)),
+    )
+    .await;
+    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
+    let shown = figures(&body);
+    assert!(
+        shown.keys().all(|(k, _)| keys.contains(k)),
+        "waits are by the weeks meeting the window"
+    );
+    assert_waits_exact(&shown, waits_by(&app, (from, to), week).await);
 }
 
 /// A referral received, with what the dimensions read of it.
