@@ -35,60 +35,140 @@ pub struct Cell {
     pub wait_p90: Option<i64>,
 }
 
-/// The parts of the statement that depend on one dimension: the key, its
-/// name and its parent as SQL over the joined facts `x`.
+/// The parts of the statement that depend on one dimension. Facts are
+/// grouped by a narrow raw key (an id or a short code) over the joined
+/// facts `x`; only the cells, few, are then given their codes, names and
+/// parents (`resolve`), over the grouped cells `c` and the key's column
+/// `k{i}`.
 struct DimensionSql {
-    key: &'static str,
-    name: &'static str,
-    within: &'static str,
+    raw: &'static str,
+    /// A condition that the raw key is one of the codes `values` (a list
+    /// of placeholders) names.
+    filter: fn(&str, &str) -> String,
+    resolve: fn(usize) -> Resolved,
+}
+
+/// A cell's key, name and parent as SQL over `c`, and the joins they read.
+struct Resolved {
+    joins: Vec<String>,
+    key: String,
+    name: String,
+    within: String,
+}
+
+fn resolved_plain(i: usize) -> Resolved {
+    Resolved {
+        joins: Vec::new(),
+        key: format!("COALESCE(c.k{i}, '')"),
+        name: format!("COALESCE(c.k{i}, '')"),
+        within: "CAST(NULL AS TEXT)".to_owned(),
+    }
+}
+
+/// An area by id, with the code of its parent (a ward's authority, an
+/// authority's ICB) where it has one that another answer totals.
+fn resolved_area(i: usize, with_parent: bool) -> Resolved {
+    let mut joins = vec![format!("LEFT JOIN area a{i} ON a{i}.id = c.k{i}")];
+    let within = if with_parent {
+        joins.push(format!("LEFT JOIN area b{i} ON b{i}.id = a{i}.parent_id"));
+        format!("b{i}.code")
+    } else {
+        "CAST(NULL AS TEXT)".to_owned()
+    };
+    Resolved {
+        joins,
+        key: format!("COALESCE(a{i}.code, '')"),
+        name: format!("COALESCE(a{i}.name, '')"),
+        within,
+    }
+}
+
+fn plain_filter(raw: &str, values: &str) -> String {
+    format!("COALESCE({raw}, '') IN ({values})")
 }
 
 fn dimension_sql(d: Dimension) -> DimensionSql {
-    let plain = |key| DimensionSql {
-        key,
-        name: key,
-        within: "CAST(NULL AS TEXT)",
+    let plain = |raw| DimensionSql {
+        raw,
+        filter: plain_filter,
+        resolve: resolved_plain,
+    };
+    let area = |raw, filter, resolve| DimensionSql {
+        raw,
+        filter,
+        resolve,
     };
     match d {
         Dimension::Week | Dimension::Month | Dimension::Quarter => DimensionSql {
-            key: "per.label",
-            name: "per.label",
-            within: "per.within",
+            raw: "per.label",
+            filter: plain_filter,
+            resolve: |i| Resolved {
+                joins: vec![format!("LEFT JOIN pl a{i} ON a{i}.label = c.k{i}")],
+                key: format!("c.k{i}"),
+                name: format!("c.k{i}"),
+                within: format!("a{i}.within"),
+            },
         },
-        Dimension::Icb => DimensionSql {
-            key: "COALESCE(icb.code, '')",
-            name: "COALESCE(icb.name, '')",
-            within: "CAST(NULL AS TEXT)",
-        },
-        Dimension::LocalAuthority => DimensionSql {
-            key: "COALESCE(la.code, '')",
-            name: "COALESCE(la.name, '')",
-            within: "icb.code",
-        },
-        Dimension::Ward => DimensionSql {
-            key: "w.code",
-            name: "w.name",
-            within: "la.code",
-        },
+        Dimension::Icb => area(
+            "la.parent_id",
+            |raw, values| {
+                format!("{raw} IN (SELECT id FROM area WHERE kind = 'icb' AND code IN ({values}))")
+            },
+            |i| resolved_area(i, false),
+        ),
+        Dimension::LocalAuthority => area(
+            "w.parent_id",
+            |raw, values| {
+                format!("{raw} IN (SELECT id FROM area WHERE kind = 'local_authority' AND code IN ({values}))")
+            },
+            |i| resolved_area(i, true),
+        ),
+        Dimension::Ward => area(
+            "r.residence_ward_id",
+            |raw, values| {
+                format!("{raw} IN (SELECT id FROM area WHERE kind = 'ward' AND code IN ({values}))")
+            },
+            |i| resolved_area(i, true),
+        ),
+        // A ward's PCN: the PCN of its GP practices (the lowest-numbered
+        // where several serve it), as on the dashboards.
         Dimension::Pcn => DimensionSql {
-            key: "COALESCE(wp.code, '')",
-            name: "COALESCE(wp.name, '')",
-            within: "CAST(NULL AS TEXT)",
+            raw:
+                "(SELECT MIN(gp.pcn_id) FROM gp_practice gp WHERE gp.ward_id = r.residence_ward_id)",
+            filter: |raw, values| format!("{raw} IN (SELECT id FROM pcn WHERE code IN ({values}))"),
+            resolve: |i| Resolved {
+                joins: vec![format!("LEFT JOIN pcn a{i} ON a{i}.id = c.k{i}")],
+                key: format!("COALESCE(a{i}.code, '')"),
+                name: format!("COALESCE(a{i}.name, '')"),
+                within: "CAST(NULL AS TEXT)".to_owned(),
+            },
         },
         Dimension::GatewayKind => plain("g.kind"),
         Dimension::Need => DimensionSql {
-            key: "rn.need_code",
-            name: "COALESCE(nd.label, rn.need_code)",
-            within: "CAST(NULL AS TEXT)",
+            raw: "rn.need_code",
+            filter: plain_filter,
+            resolve: |i| Resolved {
+                joins: vec![format!("LEFT JOIN need a{i} ON a{i}.code = c.k{i}")],
+                key: format!("c.k{i}"),
+                name: format!("COALESCE(a{i}.label, c.k{i})"),
+                within: "CAST(NULL AS TEXT)".to_owned(),
+            },
         },
         Dimension::AgeBand => plain("r.age_band"),
         Dimension::PreferredLanguage => plain("COALESCE(r.preferred_language, 'en')"),
-        Dimension::MissingCapability => plain("COALESCE(x.cap, '')"),
-        Dimension::OrganisationKind => plain("COALESCE(o.kind, '')"),
+        Dimension::MissingCapability => plain("x.cap"),
+        Dimension::OrganisationKind => plain("o.kind"),
         Dimension::Service => DimensionSql {
-            key: "COALESCE(CAST(x.service_id AS TEXT), '')",
-            name: "COALESCE(s.name, '')",
-            within: "CAST(NULL AS TEXT)",
+            raw: "x.service_id",
+            filter: |raw, values| {
+                format!("{raw} IN (SELECT id FROM service WHERE CAST(id AS TEXT) IN ({values}))")
+            },
+            resolve: |i| Resolved {
+                joins: vec![format!("LEFT JOIN service a{i} ON a{i}.id = c.k{i}")],
+                key: format!("COALESCE(CAST(c.k{i} AS TEXT), '')"),
+                name: format!("COALESCE(a{i}.name, '')"),
+                within: "CAST(NULL AS TEXT)".to_owned(),
+            },
         },
     }
 }
@@ -172,12 +252,14 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         // One row a day, naming its period: the facts meet it on equal
         // days (a hash join), not by a range test against each period.
         let mut rows = Vec::new();
+        let mut named = Vec::new();
         for p in periods(*time, &q.window) {
             let label = sql.param(p.label);
             let within = match p.within {
                 Some(w) => sql.param(w),
                 None => "CAST(NULL AS TEXT)".to_owned(),
             };
+            named.push(format!("({label}, {within})"));
             for day in p.from.iter_days().take_while(|day| *day < p.to) {
                 rows.push(format!("({}, {label}, {within})", sql.param(day)));
             }
@@ -185,6 +267,10 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         ctes.push(format!(
             "per(day, label, within) AS (VALUES {})",
             rows.join(", ")
+        ));
+        ctes.push(format!(
+            "pl(label, within) AS (VALUES {})",
+            named.join(", ")
         ));
     }
     ctes.push(format!(
@@ -197,103 +283,91 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
     };
     let any = |dims: &[Dimension]| dims.iter().any(|d| uses(*d));
     use Dimension::{
-        AgeBand, GatewayKind, Icb, LocalAuthority, OrganisationKind, Pcn, PreferredLanguage,
-        Service, Ward,
+        AgeBand, GatewayKind, Icb, LocalAuthority, OrganisationKind, Pcn, PreferredLanguage, Ward,
     };
-    // Only the tables some dimension or filter reads are joined.
+    // Only the tables some dimension or filter reads are joined; a ward
+    // names its authority, an authority its ICB (the lines secondary
+    // suppression protects).
     let mut joins = Vec::new();
-    let places = [Ward, LocalAuthority, Icb];
     if any(&[Ward, LocalAuthority, Icb, Pcn, AgeBand, PreferredLanguage]) {
-        joins.push("JOIN referral r ON r.id = x.referral_id".to_owned());
-    }
-    if any(&places) {
-        joins.push("JOIN area w ON w.id = r.residence_ward_id".to_owned());
-    }
-    // A ward names its authority, an authority its ICB (the lines
-    // secondary suppression protects).
-    if any(&places) {
-        joins.push("LEFT JOIN area la ON la.id = w.parent_id".to_owned());
+        joins.push("JOIN referral r ON r.id = x.referral_id");
     }
     if any(&[LocalAuthority, Icb]) {
-        joins.push("LEFT JOIN area icb ON icb.id = la.parent_id".to_owned());
+        joins.push("JOIN area w ON w.id = r.residence_ward_id");
+    }
+    if uses(Icb) {
+        joins.push("LEFT JOIN area la ON la.id = w.parent_id");
     }
     if uses(GatewayKind) {
-        joins.push("JOIN gateway g ON g.id = x.gateway_id".to_owned());
-    }
-    if any(&[Service, OrganisationKind]) {
-        joins.push("LEFT JOIN service s ON s.id = x.service_id".to_owned());
+        joins.push("JOIN gateway g ON g.id = x.gateway_id");
     }
     if uses(OrganisationKind) {
-        joins.push("LEFT JOIN organisation o ON o.id = s.organisation_id".to_owned());
+        joins.push("LEFT JOIN service s ON s.id = x.service_id");
+        joins.push("LEFT JOIN organisation o ON o.id = s.organisation_id");
     }
     if uses(Dimension::Need) {
-        joins.push("JOIN referral_need rn ON rn.referral_id = x.referral_id".to_owned());
-        joins.push("LEFT JOIN need nd ON nd.code = rn.need_code".to_owned());
-    }
-    if uses(Dimension::Pcn) {
-        // A ward's PCN: the PCN of its GP practices (the lowest-numbered
-        // where several serve it), as on the dashboards.
-        joins.push(
-            "LEFT JOIN pcn wp ON wp.id = (SELECT MIN(gp.pcn_id) FROM gp_practice gp WHERE gp.ward_id = r.residence_ward_id)"
-                .to_owned(),
-        );
+        joins.push("JOIN referral_need rn ON rn.referral_id = x.referral_id");
     }
     if q.dimensions.iter().any(|d| d.is_time()) {
-        joins.push("JOIN per ON per.day = x.day".to_owned());
+        joins.push("JOIN per ON per.day = x.day");
     }
 
     let mut conditions = Vec::new();
     for f in &q.filters {
-        let key = dimension_sql(f.dimension).key;
+        let dim = dimension_sql(f.dimension);
         let values: Vec<String> = f.values.iter().map(|v| sql.param(v.clone())).collect();
-        conditions.push(format!("{key} IN ({})", values.join(", ")));
-    }
-    let mut columns = Vec::new();
-    // Cells are grouped by their keys alone; a key's name and parent
-    // ride along (one per key), which keeps the sorts narrow.
-    let mut group = Vec::new();
-    let mut carried: Vec<String> = Vec::new();
-    for (i, dim) in q.dimensions.iter().enumerate() {
-        let s = dimension_sql(*dim);
-        columns.push(format!(
-            "{} AS d{i}, {} AS n{i}, {} AS p{i}",
-            s.key, s.name, s.within
-        ));
-        group.push(format!("d{i}"));
-        carried.extend([format!("n{i}"), format!("p{i}")]);
-    }
-    if q.dimensions.is_empty() {
-        columns.push("'' AS d0".to_owned());
-        group.push("d0".to_owned());
+        conditions.push((dim.filter)(dim.raw, &values.join(", ")));
     }
     let where_clause = if conditions.is_empty() {
         String::new()
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
+    // Facts are grouped by their narrow raw keys; with no dimension, one
+    // cell.
+    let raw: Vec<&str> = if q.dimensions.is_empty() {
+        vec!["''"]
+    } else {
+        q.dimensions.iter().map(|d| dimension_sql(*d).raw).collect()
+    };
+    let key_cols: Vec<String> = (0..raw.len()).map(|i| format!("k{i}")).collect();
+    let keys = key_cols.join(", ");
+    let columns: Vec<String> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("{r} AS k{i}"))
+        .collect();
+    // The waits read the joined facts a second time: only then are they
+    // kept rather than streamed into the grouping.
+    let kept = if statistics.is_empty() {
+        "NOT MATERIALIZED"
+    } else {
+        "MATERIALIZED"
+    };
     ctes.push(format!(
-        "j AS MATERIALIZED (SELECT x.referral_id, x.measure, x.wait, {} FROM facts x {}{where_clause})",
+        "j AS {kept} (SELECT x.referral_id, x.measure, x.wait, {} FROM facts x {}{where_clause})",
         columns.join(", "),
         joins.join(" ")
     ));
-    let keys = group.join(", ");
-    let most =
-        |cols: &[String]| -> String { cols.iter().map(|c| format!(", MAX({c}) AS {c}")).collect() };
-    let carried_max = most(&carried);
-    let carried_cols: String = carried.iter().map(|c| format!(", {c}")).collect();
-    let carried_nulls: String = carried
-        .iter()
-        .map(|c| format!(", CAST(NULL AS TEXT) AS {c}"))
-        .collect();
+    // Each referral once per cell and measure: duplicates go in a hashed
+    // grouping of the narrow rows, then the cell's counts are plain sums.
+    ctes.push(format!(
+        "once AS (SELECT {keys}, measure, referral_id FROM j GROUP BY {keys}, measure, referral_id)"
+    ));
     let counts: Vec<String> = read
         .iter()
         .map(|m| {
             format!(
-                "COUNT(DISTINCT CASE WHEN measure = '{0}' THEN referral_id END) AS m_{0}",
+                "SUM(CASE WHEN measure = '{0}' THEN 1 ELSE 0 END) AS m_{0}",
                 m.as_str()
             )
         })
         .collect();
+    ctes.push(format!(
+        "counted AS (SELECT {keys}, {} FROM once GROUP BY {keys})",
+        counts.join(", ")
+    ));
+    let cols: Vec<String> = read.iter().map(|m| format!("m_{}", m.as_str())).collect();
     let zeros: Vec<String> = read
         .iter()
         .map(|m| format!("0 AS m_{}", m.as_str()))
@@ -302,41 +376,72 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         .iter()
         .map(|m| format!("CAST(SUM(m_{0}) AS BIGINT) AS m_{0}", m.as_str()))
         .collect();
-    ctes.push(format!(
-        "c AS (SELECT {keys}{carried_max}, {} FROM j GROUP BY {keys})",
-        counts.join(", ")
-    ));
-    // Nearest-rank waits from each cell's histogram, as the overview's.
-    ctes.push(format!(
-        "wh AS (SELECT {keys}, wait AS w, COUNT(*) AS n FROM j WHERE measure = 'started' AND wait IS NOT NULL GROUP BY {keys}, wait),
-         wc AS (SELECT {keys}, w, SUM(n) OVER (PARTITION BY {keys} ORDER BY w) AS reached,
-                       CAST(SUM(n) OVER (PARTITION BY {keys}) AS BIGINT) AS total FROM wh),
-         gw AS (SELECT {keys}, total,
-                       MIN(CASE WHEN reached >= {median} THEN w END) AS median,
-                       MIN(CASE WHEN reached >= {p90} THEN w END) AS p90
-                FROM wc GROUP BY {keys}, total)",
-        median = rank_sql(Percentile::Median),
-        p90 = rank_sql(Percentile::P90),
-    ));
+    let sums_of_counts: Vec<String> = read
+        .iter()
+        .map(|m| format!("CAST(m_{0} AS BIGINT) AS m_{0}", m.as_str()))
+        .collect();
+    let cells = if statistics.is_empty() {
+        format!(
+            "SELECT {keys}, {}, CAST(0 AS BIGINT) AS waits, CAST(NULL AS BIGINT) AS median, CAST(NULL AS BIGINT) AS p90 FROM counted",
+            sums_of_counts.join(", ")
+        )
+    } else {
+        // Nearest-rank waits from each cell's histogram, as the overview's.
+        ctes.push(format!(
+            "wh AS (SELECT {keys}, wait AS w, COUNT(*) AS n FROM j WHERE measure = 'started' AND wait IS NOT NULL GROUP BY {keys}, wait),
+             wc AS (SELECT {keys}, w, SUM(n) OVER (PARTITION BY {keys} ORDER BY w) AS reached,
+                           CAST(SUM(n) OVER (PARTITION BY {keys}) AS BIGINT) AS total FROM wh),
+             gw AS (SELECT {keys}, total,
+                           MIN(CASE WHEN reached >= {median} THEN w END) AS median,
+                           MIN(CASE WHEN reached >= {p90} THEN w END) AS p90
+                    FROM wc GROUP BY {keys}, total)",
+            median = rank_sql(Percentile::Median),
+            p90 = rank_sql(Percentile::P90),
+        ));
+        format!(
+            "SELECT {keys}, {sums}, CAST(SUM(waits) AS BIGINT) AS waits,
+                    CAST(MAX(median) AS BIGINT) AS median, CAST(MAX(p90) AS BIGINT) AS p90
+             FROM (SELECT {keys}, {cols}, 0 AS waits, CAST(NULL AS BIGINT) AS median, CAST(NULL AS BIGINT) AS p90 FROM counted
+                   UNION ALL
+                   SELECT {keys}, {zeros}, total, median, p90 FROM gw) parts
+             GROUP BY {keys}",
+            sums = sums.join(", "),
+            cols = cols.join(", "),
+            zeros = zeros.join(", "),
+        )
+    };
+    ctes.push(format!("c AS ({cells})"));
+    // Only now, for the cells, the codes, names and parents.
+    let mut resolved = Vec::new();
+    let mut lookups = Vec::new();
+    for (i, dim) in q.dimensions.iter().enumerate() {
+        let r = (dimension_sql(*dim).resolve)(i);
+        resolved.push(format!(
+            "{} AS d{i}, {} AS n{i}, {} AS p{i}",
+            r.key, r.name, r.within
+        ));
+        lookups.extend(r.joins);
+    }
+    if q.dimensions.is_empty() {
+        resolved.push("'' AS d0".to_owned());
+    }
+    let order: Vec<String> = (0..raw.len()).map(|i| format!("d{i}")).collect();
     let limit = sql.param(limit as i64);
     sql.push(&format!(
         "WITH {ctes}
-         SELECT {keys}{carried_max}, {sums}, CAST(SUM(waits) AS BIGINT) AS waits,
-                CAST(MAX(median) AS BIGINT) AS median, CAST(MAX(p90) AS BIGINT) AS p90
-         FROM (SELECT {keys}{carried_cols}, {cols}, 0 AS waits, CAST(NULL AS BIGINT) AS median, CAST(NULL AS BIGINT) AS p90 FROM c
-               UNION ALL
-               SELECT {keys}{carried_nulls}, {zeros}, total, median, p90 FROM gw) parts
-         GROUP BY {keys}
-         ORDER BY {keys}
+         SELECT {resolved}, {cols}, waits, median, p90
+         FROM c {lookups}
+         ORDER BY {order}
          LIMIT {limit}",
         ctes = ctes.join(",\n"),
-        sums = sums.join(", "),
-        cols = read
+        resolved = resolved.join(", "),
+        cols = cols
             .iter()
-            .map(|m| format!("m_{}", m.as_str()))
+            .map(|c| format!("c.{c}"))
             .collect::<Vec<_>>()
             .join(", "),
-        zeros = zeros.join(", "),
+        lookups = lookups.join(" "),
+        order = order.join(", "),
     ));
     sql.build(store.backend())
 }
