@@ -32,7 +32,7 @@ fn window() -> (NaiveDate, NaiveDate) {
     )
 }
 
-async fn ask(app: &TestApp, key: &str, question: Value) -> Value {
+pub(crate) async fn ask(app: &TestApp, key: &str, question: Value) -> Value {
     app.gql(key, ASK, json!({ "q": question })).await
 }
 
@@ -695,17 +695,20 @@ async fn a_question_past_the_cell_limit_is_refused_and_every_question_is_audited
 #[tokio::test]
 async fn only_researchers_commissioners_and_admins_ask_and_bad_questions_name_their_field() {
     let app = spawn_app().await;
-    let q = json!({ "measures": ["REFERRALS"], "window": today_window() });
-    for key in [&app.keys.provider, &app.keys.link_worker] {
-        assert_error(&ask(&app, key, q.clone()).await, "FORBIDDEN");
-    }
-    for key in [
-        &app.keys.researcher,
-        &app.keys.commissioner,
-        &app.keys.admin,
-    ] {
-        let body = ask(&app, key, q.clone()).await;
-        assert!(body.get("errors").is_none(), "{body}");
+    // About referrals or about services, the same roles ask.
+    for measure in ["REFERRALS", "CAPACITY_PLACES"] {
+        let q = json!({ "measures": [measure], "window": today_window() });
+        for key in [&app.keys.provider, &app.keys.link_worker] {
+            assert_error(&ask(&app, key, q.clone()).await, "FORBIDDEN");
+        }
+        for key in [
+            &app.keys.researcher,
+            &app.keys.commissioner,
+            &app.keys.admin,
+        ] {
+            let body = ask(&app, key, q.clone()).await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
     }
     let four = json!({ "measures": ["REFERRALS"], "dimensions": ["MONTH", "WARD", "NEED", "AGE_BAND"],
                        "window": today_window() });

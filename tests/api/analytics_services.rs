@@ -13,18 +13,11 @@ use headroom::store::entity::{funding_award, service_status};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 
+use crate::analytics::ask;
 use crate::helpers::{
-    assert_bad_input, assert_error, data, id_of, spawn_app, today, TestApp, CREATE_ORGANISATION,
-    CREATE_SERVICE, RECORD_CONTRIBUTION,
+    assert_bad_input, data, id_of, spawn_app, today, TestApp, CREATE_ORGANISATION, CREATE_SERVICE,
+    RECORD_CONTRIBUTION,
 };
-
-const ASK: &str = "query($q: AnalyticsQuestion!) { analytics(question: $q) {
-  national figures suppressed
-  cells { keys { dimension value label } figures { measure value suppressed secondary } } } }";
-
-async fn ask(app: &TestApp, key: &str, question: Value) -> Value {
-    app.gql(key, ASK, json!({ "q": question })).await
-}
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("a day")
@@ -760,27 +753,5 @@ async fn the_catalogue_says_which_measures_describe_services_and_under_which_rul
             "COUNT_OF_PEOPLE"
         };
         assert_eq!(m["rule"], rule, "{m}");
-    }
-}
-
-#[tokio::test]
-async fn providers_and_link_workers_may_not_ask_about_capacity() {
-    let app = spawn_app().await;
-    let q = question(
-        &["CAPACITY_PLACES"],
-        &[],
-        today(),
-        today() + Duration::days(1),
-    );
-    for key in [&app.keys.provider, &app.keys.link_worker] {
-        assert_error(&ask(&app, key, q.clone()).await, "FORBIDDEN");
-    }
-    for key in [
-        &app.keys.researcher,
-        &app.keys.commissioner,
-        &app.keys.admin,
-    ] {
-        let body = ask(&app, key, q.clone()).await;
-        assert!(body.get("errors").is_none(), "{body}");
     }
 }
