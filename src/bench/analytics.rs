@@ -1,6 +1,6 @@
 //! Researchers' questions, timed through HTTP as a researcher asks them:
 //! a three-dimension question (month × ICB × need over the last twelve
-//! months) through `analytics`, and the exports of a large answer (month ×
+//! months) through `analytics`, about referrals and about services, and the exports of a large answer (month ×
 //! ward × need in one local authority) as CSV and Parquet, in rows a
 //! second. Every answer passes
 //! through disclosure control and the audit trail, as in use.
@@ -22,6 +22,10 @@ pub struct AnalyticsFigures {
     pub question: Stats,
     pub cells: usize,
     pub suppressed: i64,
+    /// Capacity and utilisation by the same dimensions: a question about
+    /// services.
+    pub services: Stats,
+    pub service_cells: usize,
     /// The export's rows, and its timings as CSV and as Parquet.
     pub export_rows: usize,
     pub csv: Stats,
@@ -35,11 +39,14 @@ impl AnalyticsFigures {
             "researchers' questions (through HTTP, disclosure control and audit included)\n\
              | run | p50 / p95 / max ms | |\n|---|---|---|\n\
              | analytics: month × ICB × need, 12 months | {} | {} cells, {} figures suppressed |\n\
+             | analytics: capacity places and utilisation, month × ICB × need, 12 months | {} | {} cells |\n\
              | export month × ward × need (one local authority) as CSV | {} | {} rows, {:.0} rows/s at p50 |\n\
              | export month × ward × need (one local authority) as Parquet | {} | {} rows, {:.0} rows/s at p50 |\n",
             self.question,
             self.cells,
             self.suppressed,
+            self.services,
+            self.service_cells,
             self.csv,
             self.export_rows,
             per_second(&self.csv),
@@ -92,21 +99,28 @@ pub async fn run(
     let to = as_of + Days::days(1);
     let from = to - Days::days(365);
     let result = async {
-        let variables = json!({ "q": {
-            "measures": ["ACCEPTED"],
-            "dimensions": ["MONTH", "ICB", "NEED"],
-            "window": { "from": from.to_string(), "to": to.to_string() },
-        } });
-        let mut times = Vec::new();
-        let mut last = serde_json::Value::Null;
-        for i in 0..=iterations {
-            let started = Instant::now();
-            last = post(&client, &server.url, &key, QUESTION, variables.clone()).await?;
-            if i > 0 {
-                times.push(started.elapsed());
+        let ask = |measures: serde_json::Value| {
+            let variables = json!({ "q": {
+                "measures": measures,
+                "dimensions": ["MONTH", "ICB", "NEED"],
+                "window": { "from": from.to_string(), "to": to.to_string() },
+            } });
+            let (client, server, key) = (&client, &server, &key);
+            async move {
+            let mut times = Vec::new();
+            let mut last = serde_json::Value::Null;
+            for i in 0..=iterations {
+                let started = Instant::now();
+                last = post(client, &server.url, key, QUESTION, variables.clone()).await?;
+                if i > 0 {
+                    times.push(started.elapsed());
+                }
             }
-        }
-        let answer = &last["data"]["analytics"];
+            Ok::<_, AppError>((Stats::of(times), last["data"]["analytics"].clone()))
+            }
+        };
+        let (times, answer) = ask(json!(["ACCEPTED"])).await?;
+        let (services, service_answer) = ask(json!(["CAPACITY_PLACES", "UTILISATION"])).await?;
         let base = server.url.trim_end_matches("/graphql");
         let query = format!("measures=referrals&dimensions=month,ward,need&from={from}&to={to}&filter.local_authority={authority}");
         let (mut csv, mut parquet_times, mut rows) = (Vec::new(), Vec::new(), 0);
@@ -134,9 +148,11 @@ pub async fn run(
             }
         }
         Ok::<_, AppError>(AnalyticsFigures {
-            question: Stats::of(times),
+            question: times,
             cells: answer["cells"].as_array().map_or(0, Vec::len),
             suppressed: answer["suppressed"].as_i64().unwrap_or(0),
+            services,
+            service_cells: service_answer["cells"].as_array().map_or(0, Vec::len),
             export_rows: rows,
             csv: Stats::of(csv),
             as_parquet: Stats::of(parquet_times),

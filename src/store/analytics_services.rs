@@ -124,6 +124,7 @@ fn keyed(q: &Question, limit: Option<u64>) -> Keyed {
     let mut keyed = Keyed {
         separator: SEPARATOR.to_owned(),
         limit,
+        load_only: true,
         ..Keyed::default()
     };
     let mut join = |joins: &[&str]| {

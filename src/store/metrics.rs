@@ -67,6 +67,10 @@ pub struct Keyed {
     pub separator: String,
     /// Groups past this many (in window and key order) are not returned.
     pub limit: Option<u64>,
+    /// Only the capacity and load sums (capacity-days, caseload-days,
+    /// demand, active-days) are wanted: the waits, answers and waiting
+    /// list are not read, and read as zero.
+    pub load_only: bool,
 }
 
 impl Keyed {
@@ -277,6 +281,14 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         None => String::new(),
     };
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
+    let load_only = q.keyed.as_ref().is_some_and(|k| k.load_only);
+    let dem_in_week = in_week("f.demand_on");
+    let answered_in_week = format!(
+        "(({}) OR ({}) OR ({}))",
+        in_week("f.waitlisted_on"),
+        in_week("f.accepted_on"),
+        in_week("f.declined_on")
+    );
     let wait_days = d.days("f.wait_from_on", "f.started_on");
     let median_rank = percentile_rank_sql(Percentile::Median, "total");
     let p90_rank = percentile_rank_sql(Percentile::P90, "total");
@@ -290,6 +302,26 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     let active = "f.started_on < wk.w1 AND (f.ended_on IS NULL OR f.ended_on > wk.w0)";
     let waiting =
         "f.waitlisted_on < wk.w1 AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.w0)";
+    // With the load only, the flows that neither arrive nor sit on a
+    // caseload in a window are not read, and the waits and answers not
+    // worked out at all.
+    let (flows_read, flow_sums, answers_and_waits) = if load_only {
+        (
+            format!("{dem_in_week} OR ({active})"),
+            "demand, active_days, 0, 0, 0, 0, 0",
+            "",
+        )
+    } else {
+        (
+            format!("{dem_in_week} OR ({active}) OR ({waiting}) OR {answered_in_week}"),
+            "demand, active_days, waiting_days, at_end, answered, capacity, capability",
+            "
+            UNION ALL
+            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_answered
+            UNION ALL
+            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n, median, p90, 0, NULL, NULL FROM g_wait",
+        )
+    };
 
     // Every step starts from the groups' services and reaches the tables
     // through their service_id indexes; the steps meet only in the final
@@ -359,7 +391,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                    SUM(CASE WHEN f.episodes = 1 AND ({answered_in_week}) THEN 1 ELSE 0 END) AS answered
             FROM grp g JOIN referral_flow f ON f.service_id = g.service_id{gateway_filter}
             CROSS JOIN wk
-            WHERE {dem_in_week} OR ({active}) OR ({waiting}) OR {answered_in_week}
+            WHERE {flows_read}
             GROUP BY wk.i, g.gkey
         ),
         -- A referral answered by several services of a group counts once:
@@ -403,13 +435,8 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             UNION ALL
             SELECT i, gkey, 0, -pd, -kd, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_closed
             UNION ALL
-            SELECT i, gkey, 0, 0, 0, demand, active_days, waiting_days, at_end, answered, capacity, capability,
-                   0, NULL, NULL, 0, NULL, NULL
-            FROM g_flow
-            UNION ALL
-            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_answered
-            UNION ALL
-            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n, median, p90, 0, NULL, NULL FROM g_wait
+            SELECT i, gkey, 0, 0, 0, {flow_sums}, 0, NULL, NULL, 0, NULL, NULL
+            FROM g_flow{answers_and_waits}
         )
         SELECT CAST(i AS BIGINT) AS bucket,
                gkey AS key,
@@ -439,13 +466,8 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
         ov_a = ov(&["f.started_on"], &["f.ended_on"]),
         ov_w = ov(&["f.waitlisted_on"], &["f.waitlist_end_on"]),
-        dem_in_week = in_week("f.demand_on"),
-        answered_in_week = format!(
-            "(({}) OR ({}) OR ({}))",
-            in_week("f.waitlisted_on"),
-            in_week("f.accepted_on"),
-            in_week("f.declined_on")
-        ),
+        dem_in_week = dem_in_week,
+        answered_in_week = answered_in_week,
         declined_in_week = in_week("f.declined_on"),
         started_in_week = in_week("f.started_on"),
     ));
