@@ -198,8 +198,90 @@ pub struct RunRecord<'a> {
 const ROWS_PER_INSERT: usize = 500;
 
 pub fn series(row: &scenario_run_service::Model) -> AppResult<Series> {
-    serde_json::from_str(&row.series)
+    let stored: serde_json::Value = serde_json::from_str(&row.series)
+        .map_err(|e| AppError::Internal(format!("a run's series did not read back: {e}")))?;
+    serde_json::from_value(runs::expand(stored))
         .map_err(|e| AppError::Internal(format!("a run's series did not read back: {e}")))
+}
+
+/// A run's week-by-week series are stored as runs of equal values: most
+/// weeks of most services repeat (a rate, a baseline, an empty waiting
+/// list), and a run stores one row a service. A field is an array as it
+/// was, or `{"runs": [[value, weeks], …]}` where that is shorter; both
+/// read back.
+mod runs {
+    use serde_json::{json, Map, Value};
+
+    pub fn compact(series: Value) -> Value {
+        map_fields(series, |values| {
+            let Value::Array(items) = values else {
+                return values;
+            };
+            let mut runs: Vec<(Value, u64)> = Vec::new();
+            for v in &items {
+                match runs.last_mut() {
+                    Some((last, n)) if last == v => *n += 1,
+                    _ => runs.push((v.clone(), 1)),
+                }
+            }
+            if runs.len() * 2 < items.len() {
+                json!({ "runs": runs.into_iter().map(|(v, n)| json!([v, n])).collect::<Vec<_>>() })
+            } else {
+                Value::Array(items)
+            }
+        })
+    }
+
+    pub fn expand(stored: Value) -> Value {
+        map_fields(stored, |field| {
+            let Some(Value::Array(runs)) = field.get("runs") else {
+                return field;
+            };
+            let mut out = Vec::new();
+            for run in runs {
+                let n = run.get(1).and_then(Value::as_u64).unwrap_or(0);
+                let v = run.get(0).cloned().unwrap_or(Value::Null);
+                out.extend(std::iter::repeat_n(v, n as usize));
+            }
+            Value::Array(out)
+        })
+    }
+
+    fn map_fields(value: Value, f: impl Fn(Value) -> Value) -> Value {
+        match value {
+            Value::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, f(v)))
+                    .collect::<Map<String, Value>>(),
+            ),
+            other => other,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn series_stored_as_runs_read_back_as_they_were() {
+            let series = json!({
+                "rate_after": [10.0, 10.0, 10.0, 10.0, 12.0, 12.0],
+                "waiting_after": [0.0, 1.5, 3.0, 4.5, 6.0, 7.5],
+                "wait_days_p50": [null, null, null, null, null, null],
+                "waiting_p10": [],
+            });
+            let stored = compact(series.clone());
+            assert_eq!(
+                stored["rate_after"],
+                json!({ "runs": [[10.0, 4], [12.0, 2]] })
+            );
+            assert!(stored["waiting_after"].is_array(), "no shorter as runs");
+            assert_eq!(expand(stored), series);
+            // Rows stored before runs read back too.
+            assert_eq!(expand(series.clone()), series);
+        }
+    }
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -266,7 +348,10 @@ fn service_row(run_id: i64, s: &RunService<'_>) -> AppResult<scenario_run_servic
         peak_wait_days_p10: band.and_then(|b| b.peak_wait_days.p10),
         peak_wait_days_p50: band.and_then(|b| b.peak_wait_days.p50),
         peak_wait_days_p90: band.and_then(|b| b.peak_wait_days.p90),
-        series: to_json(&Series::of(o))?,
+        series: to_json(&runs::compact(
+            serde_json::to_value(Series::of(o))
+                .map_err(|e| AppError::Internal(format!("a scenario did not serialise: {e}")))?,
+        ))?,
     })
 }
 
