@@ -104,6 +104,9 @@ pub struct AnalyticsDimensionInfo {
     pub dimension: AnalyticsDimension,
     pub label: String,
     pub definition: String,
+    /// The kinds of measure it breaks down (need breaks down capacity and
+    /// utilisation, not contributions or funding).
+    pub subjects: Vec<AnalyticsSubject>,
 }
 
 pub struct AnalyticsCatalogue {
@@ -340,6 +343,9 @@ impl AnalyticsQuery {
                         dimension: (*d).into(),
                         label: info.label.into(),
                         definition: info.definition.into(),
+                        subjects: std::iter::once(AnalyticsSubject::Referrals)
+                            .chain(d.describes_services().then_some(AnalyticsSubject::Services))
+                            .collect(),
                     }
                 })
                 .collect(),

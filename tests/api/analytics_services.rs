@@ -699,7 +699,8 @@ async fn the_catalogue_says_which_measures_describe_services_and_under_which_rul
     let body = app
         .gql(
             &app.keys.researcher,
-            "{ analyticsCatalogue { measures { measure subject rule countsPeople unit } } }",
+            "{ analyticsCatalogue { measures { measure subject rule countsPeople unit }
+                                    dimensions { dimension subjects } } }",
             json!({}),
         )
         .await;
@@ -753,5 +754,35 @@ async fn the_catalogue_says_which_measures_describe_services_and_under_which_rul
             "COUNT_OF_PEOPLE"
         };
         assert_eq!(m["rule"], rule, "{m}");
+    }
+    // Each dimension says which kinds of measure it breaks down.
+    let dimensions: BTreeMap<String, Value> = data(&body)["analyticsCatalogue"]["dimensions"]
+        .as_array()
+        .expect("dimensions")
+        .iter()
+        .map(|d| {
+            (
+                d["dimension"].as_str().expect("a dimension").to_owned(),
+                d["subjects"].clone(),
+            )
+        })
+        .collect();
+    for both in [
+        "MONTH",
+        "WARD",
+        "PCN",
+        "NEED",
+        "SERVICE",
+        "ORGANISATION_KIND",
+    ] {
+        assert_eq!(dimensions[both], json!(["REFERRALS", "SERVICES"]), "{both}");
+    }
+    for people in [
+        "AGE_BAND",
+        "PREFERRED_LANGUAGE",
+        "GATEWAY_KIND",
+        "MISSING_CAPABILITY",
+    ] {
+        assert_eq!(dimensions[people], json!(["REFERRALS"]), "{people}");
     }
 }
