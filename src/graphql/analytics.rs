@@ -106,6 +106,7 @@ pub struct AnalyticsDimensionInfo {
     pub definition: String,
     /// The kinds of measure it breaks down (need breaks down capacity and
     /// utilisation, not contributions or funding).
+    #[graphql(complexity = "cost::list(2, child_complexity)")]
     pub subjects: Vec<AnalyticsSubject>,
 }
 
