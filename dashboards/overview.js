@@ -95,11 +95,11 @@ function selectedText(name, fallback) {
 
 // ---- drawing ----
 
-function tiles(totals, read, uncommissioned) {
+function tiles(totals, read) {
   const services = read.nodes;
   const all = totals.capacityOverview.nodes[0] || {};
-  const gap = totals.fundingGaps.nodes.reduce((sum, r) => sum + Number(r.gap), 0);
-  const value = uncommissioned.reduce((sum, r) => sum + Number(r.value), 0);
+  const gap = Number(totals.fundingGapTotal.gap);
+  const value = Number(totals.uncommissionedWorkTotal.value);
   const over = services.filter((s) => s.overCapacity).length;
   const items = [
     ["services", "Services", fmt.count(all.services), "in scope"],
@@ -428,7 +428,7 @@ async function draw(state) {
   const services = api.runAll(DOC, "OverviewServices", vars, ["capacityOverview"], ROW_PAGES);
   const uncommissionedRows = api.runAll(DOC, "OverviewUncommissioned", { window: vars.window, areaId: vars.areaId }, ["uncommissionedWork"]);
   const parts = [
-    Promise.all([totals, services, uncommissionedRows]).then(([t, s, u]) => current() && tiles(t, s, u.nodes)),
+    Promise.all([totals, services]).then(([t, s]) => current() && tiles(t, s)),
     services.then((s) => {
       if (!current()) return;
       utilisation(s.nodes, s.data.capacityOverview.totalCount, s.complete);

@@ -6,6 +6,7 @@
 
 pub mod analytics;
 pub mod backtest;
+pub mod funding;
 pub mod referrals;
 pub mod scenario_run;
 pub mod scenarios;

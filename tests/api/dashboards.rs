@@ -65,6 +65,8 @@ const TOTALS: &str = "query($window: WindowInput!, $need: NeedCode) {
     nodes { services capacity demand utilisation staleServices }
   }
   unmetNeeds(filter: { need: $need, status: OPEN }) { totalCount }
+  fundingGapTotal(period: $window) { gap }
+  uncommissionedWorkTotal(period: $window) { value }
 }";
 
 const SERVICES: &str = "query($window: WindowInput!, $need: NeedCode, $after: String) {
@@ -114,6 +116,12 @@ async fn api_figures(app: &TestApp, need: Option<&str>) -> Vec<(&'static str, St
         ("over-capacity", grouped(&over.to_string())),
         ("unmet", count(&data(&body)["unmetNeeds"]["totalCount"])),
         ("stale", count(&all["staleServices"])),
+        // Area and window only: the same whatever the need.
+        ("funding-gap", money(&data(&body)["fundingGapTotal"]["gap"])),
+        (
+            "uncommissioned",
+            money(&data(&body)["uncommissionedWorkTotal"]["value"]),
+        ),
     ]
 }
 
@@ -127,6 +135,8 @@ async fn page_figures(browser: &Browser) -> Vec<(&'static str, String)> {
         "over-capacity",
         "unmet",
         "stale",
+        "funding-gap",
+        "uncommissioned",
     ] {
         figures.push((name, tile(browser, name).await));
     }

@@ -164,6 +164,32 @@ async fn funding_gaps_equal_the_domain_definitions_by_service_organisation_and_a
             let total_gap: i64 = want.values().map(|w| w.4).sum();
             assert_ne!(total_gap, 0, "the demo data has gaps to find");
         }
+        // The total is the one local authority's group: every amount
+        // added exactly, then rounded once.
+        let everything = reference(&app, period, By::Authority).await;
+        let want = everything.get("2").expect("the demo's one authority");
+        let body = app
+            .gql(
+                &app.keys.commissioner,
+                "query ($period: WindowInput!) { fundingGapTotal(period: $period) {
+                    referralsStarted costOfDemand tariffsEarned funding gap underFunded } }",
+                json!({ "period": json_period }),
+            )
+            .await;
+        let t = &crate::helpers::data(&body)["fundingGapTotal"];
+        let pence = |f: &str| t[f].as_str().expect("pence").parse::<i64>().expect("pence");
+        assert_eq!(
+            (
+                t["referralsStarted"].as_i64().expect("count"),
+                pence("costOfDemand"),
+                pence("tariffsEarned"),
+                pence("funding"),
+                pence("gap"),
+            ),
+            *want,
+            "{from}: the total (started, cost, tariffs, funding, gap)"
+        );
+        assert_eq!(t["underFunded"], want.4 > 0);
     }
 }
 
@@ -255,6 +281,25 @@ async fn uncommissioned_work_is_prorated_into_the_period_and_valued_at_the_rate_
             );
             assert_eq!((value, shown), (want.value_pence, rate), "{key:?}");
         }
+        // The total: all the work's minutes added exactly, valued once.
+        let want = Uncommissioned::of(terms.values().flatten().copied(), rate);
+        let body = app
+            .gql(
+                &app.keys.commissioner,
+                "query ($period: WindowInput!, $rate: Pence) {
+                    uncommissionedWorkTotal(period: $period, hourlyRate: $rate) { hours value hourlyRate } }",
+                json!({ "period": json_period, "rate": asked }),
+            )
+            .await;
+        let t = &crate::helpers::data(&body)["uncommissionedWorkTotal"];
+        let hours = t["hours"].as_f64().expect("hours");
+        assert!(
+            (hours - want.hours).abs() < 1e-9,
+            "{hours} hours in all, want {}",
+            want.hours
+        );
+        assert_eq!(t["value"], json!(want.value_pence.to_string()));
+        assert_eq!(t["hourlyRate"], json!(rate.to_string()));
     }
     let refused = app
         .gql(
