@@ -126,9 +126,10 @@ pub async fn ward_history(
     };
     // One row per referral and need: whole counts by whether the referral
     // went on and how many needs it has, so received, onward and each
-    // need's share are all exact sums (see `fold`).
+    // need's share are all exact sums (see `fold`). The referrals are
+    // kept first, so their needs are read by key rather than all of them.
     sql.push(&format!(
-        "WITH r AS (
+        "WITH r AS MATERIALIZED (
             SELECT r.id, g.kind, r.residence_ward_id AS ward_id, r.age_band, r.preferred_language,
                    (SELECT COUNT(*) FROM referral_need n WHERE n.referral_id = r.id) AS needs,
                    CASE WHEN EXISTS (SELECT 1 FROM referral_flow f WHERE f.referral_id = r.id)
@@ -220,17 +221,21 @@ pub async fn routing_history(
     }
     let mut sql = Sql::default();
     let (from, to) = (sql.param(window.from()), sql.param(window.to()));
+    // The wards' flows first, then their needs by the needs' key: joined
+    // the other way round, PostgreSQL reads every need of every referral.
     sql.push(&format!(
-        "SELECT r.residence_ward_id AS ward_id, n.need_code, f.service_id,
-                CAST(COUNT(*) AS BIGINT) AS referrals
-         FROM referral_flow f
-         JOIN referral r ON r.id = f.referral_id
-         JOIN referral_need n ON n.referral_id = r.id
-         WHERE f.demand_on >= {from} AND f.demand_on < {to} AND r.residence_ward_id IN "
+        "WITH rf AS MATERIALIZED (
+            SELECT r.id, r.residence_ward_id, f.service_id
+            FROM referral r JOIN referral_flow f ON f.referral_id = r.id
+            WHERE f.demand_on >= {from} AND f.demand_on < {to} AND r.residence_ward_id IN "
     ));
     sql.bind_list(wards).push(
-        " GROUP BY r.residence_ward_id, n.need_code, f.service_id
-          ORDER BY r.residence_ward_id, n.need_code, f.service_id",
+        ")
+         SELECT rf.residence_ward_id AS ward_id, n.need_code, rf.service_id,
+                CAST(COUNT(*) AS BIGINT) AS referrals
+         FROM rf JOIN referral_need n ON n.referral_id = rf.id
+         GROUP BY rf.residence_ward_id, n.need_code, rf.service_id
+         ORDER BY rf.residence_ward_id, n.need_code, rf.service_id",
     );
     let mut out: RoutingHistory = HashMap::new();
     for r in Row::find_by_statement(sql.build(store.backend()))
