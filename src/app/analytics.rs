@@ -223,12 +223,21 @@ async fn answer_services(
         .map(|m| match m {
             Measure::Utilisation => {
                 let accepted: Vec<i64> = cells.iter().map(|c| c.demand).collect();
-                let caseload: Vec<i64> = cells
-                    .iter()
-                    .map(|c| per_day(c.active_days, c).round() as i64)
-                    .collect();
                 let accepted = disclosure::protect_counts(&coordinates, &accepted, national);
-                let caseload = disclosure::protect_counts(&coordinates, &caseload, national);
+                // The mean caseload counts people on a day: below national
+                // level it is rounded and suppressed as a count of them.
+                let caseload: Vec<Shown> = if national {
+                    cells
+                        .iter()
+                        .map(|c| Shown::Value(per_day(c.active_days, c)))
+                        .collect()
+                } else {
+                    let whole: Vec<i64> = cells
+                        .iter()
+                        .map(|c| per_day(c.active_days, c).round() as i64)
+                        .collect();
+                    disclosure::protect_counts(&coordinates, &whole, national)
+                };
                 cells
                     .iter()
                     .enumerate()

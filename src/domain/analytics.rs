@@ -135,7 +135,7 @@ impl Measure {
             ContributionHours => offered(
                 "Contribution hours",
                 "hours",
-                "Uncommissioned work recorded by organisations (interpreting, accompanying, advocacy, …), its minutes prorated by days to the period, in hours.",
+                "Uncommissioned work recorded by organisations (interpreting, accompanying, advocacy, …), its minutes prorated by days to the period, in hours; placed at the organisation's ward, as on the dashboards.",
             ),
             Funding => offered(
                 "Funding",

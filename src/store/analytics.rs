@@ -345,7 +345,7 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
         "MATERIALIZED"
     };
     ctes.push(format!(
-        "j AS {kept} (SELECT x.referral_id, x.measure, x.wait, {} FROM facts x {}{where_clause})",
+        "j AS {kept} (SELECT x.referral_id, x.service_id, x.day, x.measure, x.wait, {} FROM facts x {}{where_clause})",
         columns.join(", "),
         joins.join(" ")
     ));
@@ -386,9 +386,12 @@ fn statement(store: &Store, q: &Question, limit: u64) -> sea_orm::Statement {
             sums_of_counts.join(", ")
         )
     } else {
-        // Nearest-rank waits from each cell's histogram, as the overview's.
+        // Nearest-rank waits from each cell's histogram, as the overview's:
+        // each start once (a filter on needs joins a referral's needs, and
+        // a referral may have two of those listed).
         ctes.push(format!(
-            "wh AS (SELECT {keys}, wait AS w, COUNT(*) AS n FROM j WHERE measure = 'started' AND wait IS NOT NULL GROUP BY {keys}, wait),
+            "ws AS (SELECT DISTINCT {keys}, referral_id, service_id, day, wait FROM j WHERE measure = 'started' AND wait IS NOT NULL),
+             wh AS (SELECT {keys}, wait AS w, COUNT(*) AS n FROM ws GROUP BY {keys}, wait),
              wc AS (SELECT {keys}, w, SUM(n) OVER (PARTITION BY {keys} ORDER BY w) AS reached,
                            CAST(SUM(n) OVER (PARTITION BY {keys}) AS BIGINT) AS total FROM wh),
              gw AS (SELECT {keys}, total,

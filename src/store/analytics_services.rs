@@ -1,7 +1,8 @@
 //! Researchers' questions about services (capacity, utilisation,
 //! contribution hours, funding), grouped in the database by the question's
-//! dimensions, each figure placed where its service is (its location's
-//! ward, else its organisation's). Capacity, demand and caseload come from
+//! dimensions, each figure placed where the dashboards place it: a
+//! service's at its venue's ward, else its organisation's; uncommissioned
+//! work at its organisation's. Capacity, demand and caseload come from
 //! the commissioner's overview statement itself, keyed by the dimensions
 //! and one window a period, so they mean what the dashboards mean;
 //! contributions and awards come from one grouped statement each, as
@@ -135,23 +136,27 @@ fn keyed(q: &Question, limit: Option<u64>) -> Keyed {
         }
     };
     let parts: Vec<Part> = q.dimensions.iter().filter_map(|d| part(*d)).collect();
-    let filters: Vec<(Part, Vec<String>)> = q
-        .filters
-        .iter()
-        .filter_map(|f| Some((part(f.dimension)?, f.values.clone())))
-        .collect();
-    for p in parts.iter().chain(filters.iter().map(|(p, _)| p)) {
-        join(p.joins);
-    }
     for p in &parts {
+        join(p.joins);
         keyed
             .parts
             .extend([p.key, p.name, p.within].map(str::to_owned));
     }
-    keyed.filters = filters
-        .into_iter()
-        .map(|(p, values)| (p.key.to_owned(), values))
-        .collect();
+    for f in &q.filters {
+        // A need the question does not break down by narrows the services
+        // without joining their needs: a service with two of the needs
+        // listed counts once.
+        let condition = if f.dimension == Dimension::Need && !q.dimensions.contains(&f.dimension) {
+            "EXISTS (SELECT 1 FROM service_need fn WHERE fn.service_id = sc.service_id AND fn.need_code IN ({values}))"
+                .to_owned()
+        } else if let Some(p) = part(f.dimension) {
+            join(p.joins);
+            format!("{} IN ({{values}})", p.key)
+        } else {
+            continue;
+        };
+        keyed.filters.push((condition, f.values.clone()));
+    }
     keyed
 }
 
@@ -317,8 +322,7 @@ async fn terms(
     let key = keyed.key(&mut sql);
     let mut conditions = keyed.conditions(&mut sql);
     conditions.push("sc.f < per.w1 AND sc.t > per.w0".to_owned());
-    // Each record is placed where its service is, else its organisation,
-    // over its own span [f, t).
+    // Each record over its own span [f, t).
     let (things, amount, span, only) = match source {
         Source::Contributions => (
             "contribution c JOIN organisation o ON o.id = c.organisation_id",
@@ -343,9 +347,15 @@ async fn terms(
             )
         }
     };
-    let organisation = match source {
-        Source::Contributions => "c.organisation_id",
-        Source::Awards => "c.recipient_organisation_id",
+    // Placed as the dashboards place them: uncommissioned work at its
+    // organisation's ward; an award where its service is (the venue's
+    // ward, else the service's organisation's), else its recipient's.
+    let (organisation, ward) = match source {
+        Source::Contributions => ("c.organisation_id", "o.ward_id"),
+        Source::Awards => (
+            "c.recipient_organisation_id",
+            "COALESCE(l.ward_id, so.ward_id, o.ward_id)",
+        ),
     };
     let days = d.days("sc.f", "sc.t");
     let inside = d.overlap(&["sc.f"], &["sc.t"], "per.w0", "per.w1");
@@ -353,12 +363,13 @@ async fn terms(
         "WITH per(i, w0, w1) AS (VALUES {rows}),
         placed AS (
             SELECT c.service_id, {organisation} AS organisation_id,
-                   COALESCE(l.ward_id, o.ward_id) AS ward_id, w.parent_id AS la_id, la.parent_id AS icb_id,
+                   {ward} AS ward_id, w.parent_id AS la_id, la.parent_id AS icb_id,
                    {amount} AS amount, {f} AS f, {t} AS t
             FROM {things}
             LEFT JOIN service s ON s.id = c.service_id
+            LEFT JOIN organisation so ON so.id = s.organisation_id
             LEFT JOIN location l ON l.id = s.location_id
-            LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
+            LEFT JOIN area w ON w.id = {ward}
             LEFT JOIN area la ON la.id = w.parent_id
             WHERE 1 = 1{only}
         ),

@@ -56,9 +56,10 @@ pub struct OverviewQuery {
 
 /// Groups keyed by SQL expressions over a service's place `sc`
 /// (`service_id`, `organisation_id`, `ward_id`, `la_id`, `icb_id`) and the
-/// tables `joins` bring in; only services whose `filters` expression takes
-/// one of its values. Written by the store modules that need it, from
-/// whitelisted parts only. `separator` joins the parts of a key.
+/// tables `joins` bring in; only services meeting every filter, a condition
+/// whose `{values}` stands for its values' placeholders. Written by the
+/// store modules that need it, from whitelisted parts only. `separator`
+/// joins the parts of a key.
 #[derive(Debug, Clone, Default)]
 pub struct Keyed {
     pub parts: Vec<String>,
@@ -91,9 +92,9 @@ impl Keyed {
     pub fn conditions(&self, sql: &mut Sql) -> Vec<String> {
         self.filters
             .iter()
-            .map(|(expr, values)| {
+            .map(|(condition, values)| {
                 let values: Vec<String> = values.iter().map(|v| sql.param(v.clone())).collect();
-                format!("{expr} IN ({})", values.join(", "))
+                condition.replace("{values}", &values.join(", "))
             })
             .collect()
     }

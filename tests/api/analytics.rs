@@ -235,6 +235,25 @@ async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one()
 }
 
 #[tokio::test]
+async fn waits_filtered_by_every_need_count_each_start_once_though_a_referral_has_two_needs() {
+    let app = spawn_demo_app(demo_day()).await;
+    // Every referral has a need, so a filter listing every need keeps
+    // every start: a referral with two needs must not weigh twice.
+    let mut q = question(&["WAIT_MEDIAN", "WAIT_P90", "STARTED"], &["MONTH"]);
+    let needs: Vec<&str> = headroom::domain::codes::Need::ALL
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    q["filters"] = json!([{ "dimension": "NEED", "values": needs }]);
+    let body = ask(&app, &app.keys.researcher, q).await;
+    assert_eq!(data(&body)["analytics"]["national"], false, "{body}");
+    let shown = figures(&body);
+    let waits = waits_by(&app, window(), month).await;
+    assert!(!waits.is_empty(), "the demo has waits to rank");
+    assert_waits_exact(&shown, waits);
+}
+
+#[tokio::test]
 async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in_the_window() {
     let app = spawn_demo_app(demo_day()).await;
     // From a Wednesday to (before) a Wednesday: the first and last weeks

@@ -253,6 +253,17 @@ async fn capacity_by_service_ward_and_need_is_the_daily_mean_of_places_in_force(
         "places a week by ward",
     );
 
+    // Filtered by two needs, a service that addresses both counts once.
+    let mut by_needs = question(&["CAPACITY_PLACES"], &[], from, to);
+    by_needs["filters"] =
+        json!([{ "dimension": "NEED", "values": ["loneliness", "mental_wellbeing"] }]);
+    let body = ask(app, &app.keys.researcher, by_needs).await;
+    assert_cells(
+        &cells(&body, "CAPACITY_PLACES"),
+        &[(String::new(), friendship + calls + knitting)],
+        "places a week for either need",
+    );
+
     // A service with two needs counts under each.
     let body = ask(
         app,
@@ -389,10 +400,12 @@ async fn utilisation_is_rounded_acceptances_a_week_over_capacity_and_suppressed_
 
     // No capacity of either kind: no figure, and nothing suppressed.
     let body = ask(&app, &app.keys.researcher, for_service(q, &empty)).await;
-    if let Some(f) = cells(&body, "UTILISATION").get(&key_of(&empty)) {
-        assert!(f["value"].is_null(), "{f}");
-        assert_eq!(f["suppressed"], false, "{f}");
-    }
+    let shown = cells(&body, "UTILISATION");
+    let f = shown
+        .get(&key_of(&empty))
+        .unwrap_or_else(|| panic!("a cell for the service: {body}"));
+    assert!(f["value"].is_null(), "{f}");
+    assert_eq!(f["suppressed"], false, "{f}");
 
     // England as a whole: the 16 acceptances as they are, 16 ÷ 2 weeks = 8
     // a week, against 20 + 20 places a week.
@@ -504,16 +517,30 @@ async fn contribution_hours_by_service_kind_and_ward_are_the_minutes_prorated_to
         "hours by organisation kind",
     );
 
-    // A service's work where its venue is; an organisation's own where
-    // the organisation is.
+    // All of it where the organisations are, as the dashboards place
+    // uncommissioned work, though the interpreting service's venue is in
+    // the other ward.
     let body = ask(&app, &app.keys.researcher, by("WARD")).await;
+    let everything = at_service + cic_own + faith_own;
     assert_cells(
         &cells(&body, "CONTRIBUTION_HOURS"),
-        &[
-            ("E05900301".to_owned(), at_service),
-            ("E05900302".to_owned(), cic_own + faith_own),
-        ],
+        &[("E05900302".to_owned(), everything)],
         "hours by ward",
+    );
+    let dashboards = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($period: WindowInput!, $ward: ID) {
+                uncommissionedWorkTotal(period: $period, areaId: $ward) { hours } }",
+            json!({ "period": { "from": from.to_string(), "to": to.to_string() }, "ward": second }),
+        )
+        .await;
+    let hours = data(&dashboards)["uncommissionedWorkTotal"]["hours"]
+        .as_f64()
+        .expect("hours");
+    assert!(
+        (hours - everything).abs() < 1e-9,
+        "the dashboards' {hours} hours for the ward"
     );
 }
 
