@@ -187,7 +187,7 @@ fn assert_waits_exact(
     }
 }
 
-const COUNTS: [&str; 9] = [
+pub(crate) const COUNTS: [&str; 9] = [
     "REFERRALS",
     "ACCEPTED",
     "WAIT_LISTED",

@@ -13,7 +13,7 @@ use headroom::store::entity::{funding_award, service_status};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 
-use crate::analytics::ask;
+use crate::analytics::{ask, COUNTS};
 use crate::helpers::{
     assert_bad_input, data, id_of, spawn_app, today, TestApp, CREATE_ORGANISATION, CREATE_SERVICE,
     RECORD_CONTRIBUTION,
@@ -759,19 +759,7 @@ async fn the_catalogue_says_which_measures_describe_services_and_under_which_rul
             assert_eq!(m["unit"], unit, "{m}");
         }
     }
-    for measure in [
-        "REFERRALS",
-        "ACCEPTED",
-        "WAIT_LISTED",
-        "DECLINED_FOR_CAPACITY",
-        "DECLINED_FOR_CAPABILITY",
-        "STARTED",
-        "COMPLETED",
-        "DID_NOT_ATTEND",
-        "WITHDRAWN",
-        "WAIT_MEDIAN",
-        "WAIT_P90",
-    ] {
+    for measure in COUNTS.into_iter().chain(["WAIT_MEDIAN", "WAIT_P90"]) {
         let m = &measures[measure];
         assert_eq!(m["subject"], "REFERRALS", "{m}");
         assert_eq!(m["countsPeople"], true, "{m}");
