@@ -37,7 +37,7 @@ pub(crate) async fn ask(app: &TestApp, key: &str, question: Value) -> Value {
 }
 
 /// Cells as `(keys joined by '|', measure) → figure`.
-fn figures(body: &Value) -> BTreeMap<(String, String), Value> {
+pub(crate) fn figures(body: &Value) -> BTreeMap<(String, String), Value> {
     let mut out = BTreeMap::new();
     for cell in data(body)["analytics"]["cells"].as_array().expect("cells") {
         let keys: Vec<&str> = cell["keys"]

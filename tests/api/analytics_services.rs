@@ -13,7 +13,7 @@ use headroom::store::entity::{funding_award, service_status};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{json, Value};
 
-use crate::analytics::{ask, COUNTS};
+use crate::analytics::{ask, figures, COUNTS};
 use crate::helpers::{
     assert_bad_input, data, id_of, spawn_app, today, TestApp, CREATE_ORGANISATION, CREATE_SERVICE,
     RECORD_CONTRIBUTION,
@@ -37,24 +37,11 @@ fn for_service(mut question: Value, service: &str) -> Value {
 
 /// One measure's figures as `keys joined by '|' → figure`.
 fn cells(body: &Value, measure: &str) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    for cell in data(body)["analytics"]["cells"].as_array().expect("cells") {
-        let keys: Vec<&str> = cell["keys"]
-            .as_array()
-            .expect("keys")
-            .iter()
-            .map(|k| k["value"].as_str().expect("a key"))
-            .collect();
-        let figure = cell["figures"]
-            .as_array()
-            .expect("figures")
-            .iter()
-            .find(|f| f["measure"] == measure)
-            .unwrap_or_else(|| panic!("no {measure} in {cell}"))
-            .clone();
-        out.insert(keys.join("|"), figure);
-    }
-    out
+    figures(body)
+        .into_iter()
+        .filter(|((_, m), _)| m == measure)
+        .map(|((keys, _), figure)| (keys, figure))
+        .collect()
 }
 
 /// A figure shown as it is (neither suppressed nor rounded) and equal to
