@@ -12,10 +12,11 @@ use crate::domain::analytics::{
 use crate::domain::codes::Role;
 use crate::domain::disclosure::{self, Coordinate, Rule, Shown};
 use crate::domain::language::LanguageCode;
+use crate::domain::metrics::overview::Measures;
 use crate::error::{AppError, AppResult};
 use crate::store::analytics::{self as store, Key};
 use crate::store::analytics_audit::{self as audit, AuditLine};
-use crate::store::analytics_services::{self as services, ServiceCell};
+use crate::store::analytics_services as services;
 
 /// Who may ask: researchers, commissioners and admins. Every answer is
 /// disclosure-controlled, whoever asks.
@@ -209,14 +210,14 @@ async fn answer_services(
     let national = q.is_national();
     let keys: Vec<Vec<Key>> = cells.iter().map(|c| c.keys.clone()).collect();
     let coordinates = coordinates_of(&keys);
-    let days = |c: &ServiceCell| c.period.map_or(0.0, |w| w.days() as f64);
-    let per_day = |n: i64, c: &ServiceCell| {
-        if days(c) > 0.0 {
-            n as f64 / days(c)
-        } else {
-            0.0
-        }
-    };
+    // Each cell's capacity and load as the dashboards measure them.
+    let measured: Vec<(Measures, f64)> = cells
+        .iter()
+        .map(|c| match c.period {
+            Some(w) => (Measures::of(&c.sums(), &w), w.weeks()),
+            None => (Measures::of(&c.sums(), &q.window), 0.0),
+        })
+        .collect();
     let columns = q
         .measures
         .iter()
@@ -227,27 +228,27 @@ async fn answer_services(
                 // The mean caseload counts people on a day: below national
                 // level it is rounded and suppressed as a count of them.
                 let caseload: Vec<Shown> = if national {
-                    cells
+                    measured
                         .iter()
-                        .map(|c| Shown::Value(per_day(c.active_days, c)))
+                        .map(|(m, _)| Shown::Value(m.active_caseload))
                         .collect()
                 } else {
-                    let whole: Vec<i64> = cells
+                    let whole: Vec<i64> = measured
                         .iter()
-                        .map(|c| per_day(c.active_days, c).round() as i64)
+                        .map(|(m, _)| m.active_caseload.round() as i64)
                         .collect();
                     disclosure::protect_counts(&coordinates, &whole, national)
                 };
-                cells
+                measured
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| {
+                    .map(|(i, (m, weeks))| {
                         shown_utilisation(
                             accepted[i],
-                            days(c) / 7.0,
-                            per_day(c.place_days, c),
+                            *weeks,
+                            m.capacity,
                             caseload[i],
-                            per_day(c.caseload_days, c),
+                            m.caseload_capacity,
                         )
                     })
                     .collect()
@@ -260,9 +261,9 @@ async fn answer_services(
                 .iter()
                 .map(|c| Shown::Value(prorated_pounds(c.funding.iter().copied())))
                 .collect(),
-            _ => cells
+            _ => measured
                 .iter()
-                .map(|c| Shown::Value(per_day(c.place_days, c)))
+                .map(|(m, _)| Shown::Value(m.capacity))
                 .collect(),
         })
         .collect();

@@ -20,6 +20,7 @@ use super::metrics::{self, GroupBy, Keyed, OverviewQuery};
 use super::sql::{Dialect, Sql};
 use super::Store;
 use crate::domain::analytics::{periods, Dimension, Measure, Period, Question};
+use crate::domain::metrics::overview::Sums;
 use crate::domain::metrics::Window;
 use crate::error::AppResult;
 
@@ -41,6 +42,19 @@ pub struct ServiceCell {
     pub contribution: Vec<(i64, i64)>,
     /// `(Σ pence × days inside the period, days of the award's period)`.
     pub funding: Vec<(i64, i64)>,
+}
+
+impl ServiceCell {
+    /// The sums the dashboards' measures are worked out from.
+    pub fn sums(&self) -> Sums {
+        Sums {
+            place_days: self.place_days,
+            caseload_days: self.caseload_days,
+            demand: self.demand,
+            active_days: self.active_days,
+            ..Sums::default()
+        }
+    }
 }
 
 /// One dimension's part of a cell's key, as SQL over a place `sc`
