@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::FromQueryResult;
 
 use super::analytics::Key;
+use super::funding_gaps::award_span;
 use super::metrics::{self, GroupBy, Keyed, OverviewQuery};
 use super::sql::{Dialect, Sql};
 use super::Store;
@@ -336,39 +337,26 @@ async fn terms(
     let key = keyed.key(&mut sql);
     let mut conditions = keyed.conditions(&mut sql);
     conditions.push("sc.f < per.w1 AND sc.t > per.w0".to_owned());
-    // Each record over its own span [f, t).
-    let (things, amount, span, only) = match source {
+    // Each record over its own span [f, t), placed as the dashboards
+    // place it: uncommissioned work at its organisation's ward; an award
+    // where its service is (the venue's ward, else the service's
+    // organisation's), else its recipient's.
+    let (things, organisation, ward, amount, span, only) = match source {
         Source::Contributions => (
             "contribution c JOIN organisation o ON o.id = c.organisation_id",
+            "c.organisation_id",
+            "o.ward_id",
             "c.minutes",
             ("c.period_start".to_owned(), d.add_days("c.period_end", 1)),
-            String::new(),
+            "",
         ),
-        Source::Awards => {
-            let start = "COALESCE(c.planned_start, c.award_date)";
-            (
-                "funding_award c JOIN organisation o ON o.id = c.recipient_organisation_id",
-                "c.amount_pence",
-                (
-                    start.to_owned(),
-                    format!(
-                        "CASE WHEN c.planned_end IS NOT NULL AND c.planned_end >= {start} THEN {} ELSE {} END",
-                        d.add_days("c.planned_end", 1),
-                        d.add_days(start, 365)
-                    ),
-                ),
-                " AND c.kind <> 'per_referral_tariff'".to_owned(),
-            )
-        }
-    };
-    // Placed as the dashboards place them: uncommissioned work at its
-    // organisation's ward; an award where its service is (the venue's
-    // ward, else the service's organisation's), else its recipient's.
-    let (organisation, ward) = match source {
-        Source::Contributions => ("c.organisation_id", "o.ward_id"),
         Source::Awards => (
+            "funding_award c JOIN organisation o ON o.id = c.recipient_organisation_id",
             "c.recipient_organisation_id",
             "COALESCE(l.ward_id, so.ward_id, o.ward_id)",
+            "c.amount_pence",
+            award_span(d, "c"),
+            " AND c.kind <> 'per_referral_tariff'",
         ),
     };
     let days = d.days("sc.f", "sc.t");

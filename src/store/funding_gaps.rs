@@ -131,13 +131,11 @@ fn awards_cte(d: Dialect, q: &FundingQuery, sql: &mut Sql) -> String {
     } else {
         ""
     };
-    let start = "COALESCE(a.planned_start, a.award_date)";
+    let (start, end) = award_span(d, "a");
     format!(
         "aw AS (
             SELECT a.id, a.kind, a.amount_pence, a.tariff_pence, a.service_id, a.recipient_organisation_id,
-                   {start} AS ps,
-                   CASE WHEN a.planned_end IS NOT NULL AND a.planned_end >= {start}
-                        THEN {end_planned} ELSE {end_default} END AS pe,
+                   {start} AS ps, {end} AS pe,
                    g.service_id AS g_service, g.organisation_id, g.ward_id, g.la_id, g.icb_id
             FROM funding_award a
             JOIN (
@@ -151,9 +149,21 @@ fn awards_cte(d: Dialect, q: &FundingQuery, sql: &mut Sql) -> String {
             ) g ON g.award_id = a.id
             WHERE 1 = 1{area}{service_only}
         )",
-        end_planned = d.add_days("a.planned_end", 1),
-        end_default = d.add_days(start, 365),
     )
+}
+
+/// An award `a`'s planned period `[start, end)` as SQL, as
+/// `domain::metrics::funding::award_period` defines it: planned start to
+/// planned end inclusive, or 365 days from the award date (or planned
+/// start) where no end is planned.
+pub(super) fn award_span(d: Dialect, a: &str) -> (String, String) {
+    let start = format!("COALESCE({a}.planned_start, {a}.award_date)");
+    let end = format!(
+        "CASE WHEN {a}.planned_end IS NOT NULL AND {a}.planned_end >= {start} THEN {} ELSE {} END",
+        d.add_days(&format!("{a}.planned_end"), 1),
+        d.add_days(&start, 365)
+    );
+    (start, end)
 }
 
 fn costs_sql(d: Dialect, q: &FundingQuery) -> AppResult<Sql> {
