@@ -29,7 +29,7 @@ use crate::domain::scenario::Assumption;
 use crate::domain::status::ServiceStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::entity::{scenario, scenario_run};
-use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery};
+use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery, Reads};
 use crate::store::scenario_history::{self as history, Placement};
 use crate::store::scenarios::{self as store, RunRecord, RunService};
 use crate::store::{matching as candidates, services};
@@ -875,6 +875,7 @@ pub(super) fn by_service(cx: &Context<'_>, windows: Vec<Window>) -> OverviewQuer
         today: cx.today,
         stale_before: Utc::now() - Duration::days(cx.stale_after_days),
         keyed: None,
+        reads: Reads::All,
     }
 }
 
@@ -972,8 +973,11 @@ pub(super) async fn baseline_services(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // The model reads capacity, load and the waiting list, never the
+    // answers or waits.
     let query = OverviewQuery {
         services: Some(ids.to_vec()),
+        reads: Reads::LoadAndList,
         ..by_service(cx, vec![*baseline])
     };
     // The overview is the long read; the rest run beside it, as many at

@@ -17,7 +17,7 @@ use crate::domain::metrics::Window;
 use crate::domain::status::{self, staleness};
 use crate::error::{AppError, AppResult};
 use crate::store::entity::{area, unmet_need};
-use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery};
+use crate::store::metrics::{self as metrics, GroupBy, OverviewQuery, Reads};
 use crate::store::{areas, matching as candidates, services, unmet_needs};
 
 /// How far a venue may sit from its ward's centroid: the box of wards
@@ -185,6 +185,7 @@ async fn rank(
             today,
             stale_before: Utc::now() - Duration::days(stale_after),
             keyed: None,
+            reads: Reads::All,
         },
     )
     .await?;

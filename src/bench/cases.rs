@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::graphql::ids;
 use crate::store::bench::Statements;
 use crate::store::funding_gaps::FundingQuery;
-use crate::store::metrics::{GroupBy, OverviewQuery};
+use crate::store::metrics::{GroupBy, OverviewQuery, Reads};
 use crate::store::Store;
 
 pub struct Case {
@@ -63,6 +63,7 @@ fn overview(window: Window, area: Option<i64>, group_by: GroupBy) -> OverviewQue
         today,
         stale_before: chrono::Utc::now() - chrono::Duration::days(30),
         keyed: None,
+        reads: Reads::All,
     }
 }
 

@@ -17,7 +17,7 @@ use sea_orm::FromQueryResult;
 
 use super::analytics::Key;
 use super::funding_gaps::award_span;
-use super::metrics::{self, GroupBy, Keyed, OverviewQuery};
+use super::metrics::{self, GroupBy, Keyed, OverviewQuery, Reads};
 use super::sql::{Dialect, Sql};
 use super::Store;
 use crate::domain::analytics::{periods, Dimension, Measure, Period, Question};
@@ -140,7 +140,6 @@ fn keyed(q: &Question, limit: Option<u64>) -> Keyed {
     let mut keyed = Keyed {
         separator: SEPARATOR.to_owned(),
         limit,
-        load_only: true,
         ..Keyed::default()
     };
     let mut join = |joins: &[&str]| {
@@ -229,6 +228,7 @@ pub async fn answer(
                 today,
                 stale_before,
                 keyed: Some(keyed(q, Some(limit + 1))),
+                reads: Reads::Load,
             },
         )
         .await?;

@@ -52,6 +52,23 @@ pub struct OverviewQuery {
     /// Groups keyed by several parts at once (a researcher's dimensions)
     /// in place of `group_by`.
     pub keyed: Option<Keyed>,
+    /// Which sums the caller reads; the others are not worked out.
+    pub reads: Reads,
+}
+
+/// The sums an overview works out. The dashboards read them all; a
+/// scenario's baseline needs no answers or waits; a question about
+/// services needs the capacity and load alone. Sums not read come back
+/// as zero, and the flows that feed none of the sums read are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reads {
+    #[default]
+    All,
+    /// Capacity, load and the waiting list (its days and its length at
+    /// the end of the window): no answers, declines or waits.
+    LoadAndList,
+    /// Capacity-days, caseload-days, demand and active-days only.
+    Load,
 }
 
 /// Groups keyed by SQL expressions over a service's place `sc`
@@ -68,10 +85,6 @@ pub struct Keyed {
     pub separator: String,
     /// Groups past this many (in window and key order) are not returned.
     pub limit: Option<u64>,
-    /// Only the capacity and load sums (capacity-days, caseload-days,
-    /// demand, active-days) are wanted: the waits, answers and waiting
-    /// list are not read, and read as zero.
-    pub load_only: bool,
 }
 
 impl Keyed {
@@ -282,7 +295,6 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         None => String::new(),
     };
     let in_week = |day: &str| format!("{day} >= wk.w0 AND {day} < wk.w1");
-    let load_only = q.keyed.as_ref().is_some_and(|k| k.load_only);
     let dem_in_week = in_week("f.demand_on");
     let answered_in_week = format!(
         "(({}) OR ({}) OR ({}))",
@@ -303,25 +315,48 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
     let active = "f.started_on < wk.w1 AND (f.ended_on IS NULL OR f.ended_on > wk.w0)";
     let waiting =
         "f.waitlisted_on < wk.w1 AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.w0)";
-    // With the load only, the flows that neither arrive nor sit on a
-    // caseload in a window are not read, and the waits and answers not
-    // worked out at all.
-    let (flows_read, flow_sums, answers_and_waits) = if load_only {
-        (
-            format!("{dem_in_week} OR ({active})"),
-            "demand, active_days, 0, 0, 0, 0, 0",
-            "",
-        )
+    // Only the sums read are worked out, over only the flows that feed
+    // them: with the load alone, the flows that neither arrive nor sit on
+    // a caseload in a window are skipped.
+    let zero = |name: &str| format!("0 AS {name}");
+    let ov_a = ov(&["f.started_on"], &["f.ended_on"]);
+    let ov_w = ov(&["f.waitlisted_on"], &["f.waitlist_end_on"]);
+    let mut flows_read = format!("{dem_in_week} OR ({active})");
+    let mut flow_columns = vec![
+        format!("SUM(CASE WHEN {dem_in_week} THEN 1 ELSE 0 END) AS demand"),
+        format!("SUM(CASE WHEN {active} THEN {ov_a} ELSE 0 END) AS active_days"),
+    ];
+    if q.reads == Reads::Load {
+        flow_columns.push(zero("waiting_days"));
+        flow_columns.push(zero("at_end"));
     } else {
-        (
-            format!("{dem_in_week} OR ({active}) OR ({waiting}) OR {answered_in_week}"),
-            "demand, active_days, waiting_days, at_end, answered, capacity, capability",
-            "
+        flows_read.push_str(&format!(" OR ({waiting})"));
+        flow_columns.push(format!(
+            "SUM(CASE WHEN {waiting} THEN {ov_w} ELSE 0 END) AS waiting_days"
+        ));
+        flow_columns.push(
+            "SUM(CASE WHEN f.waitlisted_on <= wk.lastday
+                      AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.lastday)
+                     THEN 1 ELSE 0 END) AS at_end"
+                .to_owned(),
+        );
+    }
+    let answers_and_waits = if q.reads == Reads::All {
+        flows_read.push_str(&format!(" OR {answered_in_week}"));
+        let declined_in_week = in_week("f.declined_on");
+        flow_columns.extend([
+            format!("SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capacity' THEN 1 ELSE 0 END) AS capacity"),
+            format!("SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capability' THEN 1 ELSE 0 END) AS capability"),
+            format!("SUM(CASE WHEN f.episodes = 1 AND ({answered_in_week}) THEN 1 ELSE 0 END) AS answered"),
+        ]);
+        "
             UNION ALL
             SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_answered
             UNION ALL
-            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n, median, p90, 0, NULL, NULL FROM g_wait",
-        )
+            SELECT i, gkey, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n, median, p90, 0, NULL, NULL FROM g_wait"
+    } else {
+        flow_columns.extend(["capacity", "capability", "answered"].map(zero));
+        ""
     };
 
     // Every step starts from the groups' services and reaches the tables
@@ -380,16 +415,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             GROUP BY wk.i, x.gkey
         ),
         g_flow AS (
-            SELECT wk.i, g.gkey,
-                   SUM(CASE WHEN {dem_in_week} THEN 1 ELSE 0 END) AS demand,
-                   SUM(CASE WHEN {active} THEN {ov_a} ELSE 0 END) AS active_days,
-                   SUM(CASE WHEN {waiting} THEN {ov_w} ELSE 0 END) AS waiting_days,
-                   SUM(CASE WHEN f.waitlisted_on <= wk.lastday
-                             AND (f.waitlist_end_on IS NULL OR f.waitlist_end_on > wk.lastday)
-                            THEN 1 ELSE 0 END) AS at_end,
-                   SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capacity' THEN 1 ELSE 0 END) AS capacity,
-                   SUM(CASE WHEN {declined_in_week} AND f.decline_reason = 'capability' THEN 1 ELSE 0 END) AS capability,
-                   SUM(CASE WHEN f.episodes = 1 AND ({answered_in_week}) THEN 1 ELSE 0 END) AS answered
+            SELECT wk.i, g.gkey, {flow_columns}
             FROM grp g JOIN referral_flow f ON f.service_id = g.service_id{gateway_filter}
             CROSS JOIN wk
             WHERE {flows_read}
@@ -436,7 +462,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             UNION ALL
             SELECT i, gkey, 0, -pd, -kd, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, NULL FROM g_closed
             UNION ALL
-            SELECT i, gkey, 0, 0, 0, {flow_sums}, 0, NULL, NULL, 0, NULL, NULL
+            SELECT i, gkey, 0, 0, 0, demand, active_days, waiting_days, at_end, answered, capacity, capability, 0, NULL, NULL, 0, NULL, NULL
             FROM g_flow{answers_and_waits}
         )
         SELECT CAST(i AS BIGINT) AS bucket,
@@ -465,11 +491,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         next_capacity = next_from("capacity_version", "cv"),
         ov_c = ov(&["c.f"], &["c.t"]),
         ov_cx = ov(&["c.f", "x.f"], &["c.t", "x.t"]),
-        ov_a = ov(&["f.started_on"], &["f.ended_on"]),
-        ov_w = ov(&["f.waitlisted_on"], &["f.waitlist_end_on"]),
-        dem_in_week = dem_in_week,
-        answered_in_week = answered_in_week,
-        declined_in_week = in_week("f.declined_on"),
+        flow_columns = flow_columns.join(",\n                   "),
         started_in_week = in_week("f.started_on"),
     ));
     sql

@@ -355,6 +355,34 @@ fn service_row(run_id: i64, s: &RunService<'_>) -> AppResult<scenario_run_servic
     })
 }
 
+/// Every service's row (for a run yet to be numbered), built on as many
+/// threads as the machine has cores: each row's series is serialised, and
+/// a run stores hundreds.
+fn service_rows(services: &[RunService<'_>]) -> AppResult<Vec<scenario_run_service::Model>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per_thread = services.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = services
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|s| service_row(NUMBERED_BY_THE_DATABASE, s))
+                        .collect::<AppResult<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut rows = Vec::with_capacity(services.len());
+        for h in handles {
+            rows.extend(h.join().expect("building a run's rows does not panic")?);
+        }
+        Ok(rows)
+    })
+}
+
 /// The stored code of why demand went unabsorbed, and the capability
 /// missing where that is why.
 fn reason_code(why: &Unabsorbed) -> (&'static str, Option<(&str, &str)>) {
@@ -396,20 +424,21 @@ pub async fn record_run(store: &Store, r: RunRecord<'_>) -> AppResult<scenario_r
     let clock = std::time::Instant::now();
     let lap =
         |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis(), "scenario store");
+    // Built before the transaction starts, so that the write lock is held
+    // for the writing alone.
+    let mut rows = service_rows(&r.services)?;
+    lap("rows built");
     let txn = store.db().begin().await?;
     let run = numbered(run).insert(&txn).await?;
-    let rows: Vec<scenario_run_service::Model> = r
-        .services
-        .iter()
-        .map(|s| service_row(run.id, s))
-        .collect::<AppResult<_>>()?;
+    for row in &mut rows {
+        row.run_id = run.id;
+    }
     let mut needs: Vec<(usize, Need)> = Vec::new();
     for (i, s) in r.services.iter().enumerate() {
         needs.extend(s.needs.iter().map(|n| (i, *n)));
     }
     // Rows are numbered in the order written, so each chunk's ids follow
     // its first; read them back in that order to attach the needs.
-    lap("rows built");
     let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         scenario_run_service::Entity::insert_many(chunk.iter().cloned().map(numbered))

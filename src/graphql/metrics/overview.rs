@@ -13,7 +13,7 @@ use crate::graphql::cost;
 use crate::graphql::enums::{NeedCode, OverviewGroupBy, OverviewSort};
 use crate::graphql::ids::decode_opt;
 use crate::graphql::types::overview::CapacityGroup;
-use crate::store::metrics::{self as store, OverviewQuery};
+use crate::store::metrics::{self as store, OverviewQuery, Reads};
 
 #[derive(Default)]
 pub struct MetricsQuery;
@@ -54,6 +54,7 @@ impl MetricsQuery {
             today: ctx.today(),
             stale_before: Utc::now() - Duration::days(stale_after_days),
             keyed: None,
+            reads: Reads::All,
         };
         let rows = store::overview(ctx.store(), &q).await?;
         let mut groups = to_groups(rows, &q.windows, group_by, stale_after_days);
@@ -88,6 +89,7 @@ impl MetricsQuery {
             today: ctx.today(),
             stale_before: Utc::now() - Duration::days(stale_after_days),
             keyed: None,
+            reads: Reads::All,
         };
         let rows = store::overview(ctx.store(), &q).await?;
         Ok(to_groups(
