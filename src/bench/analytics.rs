@@ -23,8 +23,10 @@ pub struct AnalyticsFigures {
     pub cells: usize,
     pub suppressed: i64,
     /// Capacity and utilisation by the same dimensions: a question about
-    /// services.
-    pub services: Stats,
+    /// services; the error where it could not be answered (on a small
+    /// machine the national question can pass the statement time limit),
+    /// so that the other figures are still printed.
+    pub services: Result<Stats, String>,
     pub service_cells: usize,
     /// The export's rows, and its timings as CSV and as Parquet.
     pub export_rows: usize,
@@ -45,7 +47,10 @@ impl AnalyticsFigures {
             self.question,
             self.cells,
             self.suppressed,
-            self.services,
+            match &self.services {
+                Ok(stats) => stats.to_string(),
+                Err(e) => format!("not answered: {e}"),
+            },
             self.service_cells,
             self.csv,
             self.export_rows,
@@ -54,6 +59,20 @@ impl AnalyticsFigures {
             self.export_rows,
             per_second(&self.as_parquet),
         )
+    }
+}
+
+/// The code and message of the first GraphQL error in `errors`, as the
+/// bench's request helper passes them on.
+fn first_error(errors: &str) -> String {
+    let parsed: serde_json::Value = serde_json::from_str(errors).unwrap_or_default();
+    let first = &parsed[0];
+    match (
+        first["extensions"]["code"].as_str(),
+        first["message"].as_str(),
+    ) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        _ => errors.to_owned(),
     }
 }
 
@@ -120,7 +139,12 @@ pub async fn run(
             }
         };
         let (times, answer) = ask(json!(["ACCEPTED"])).await?;
-        let (services, service_answer) = ask(json!(["CAPACITY_PLACES", "UTILISATION"])).await?;
+        let (services, service_answer) = match ask(json!(["CAPACITY_PLACES", "UTILISATION"])).await
+        {
+            Ok((stats, answer)) => (Ok(stats), answer),
+            Err(AppError::Internal(cause)) => (Err(first_error(&cause)), serde_json::Value::Null),
+            Err(e) => (Err(e.to_string()), serde_json::Value::Null),
+        };
         let base = server.url.trim_end_matches("/graphql");
         let query = format!("measures=referrals&dimensions=month,ward,need&from={from}&to={to}&filter.local_authority={authority}");
         let (mut csv, mut parquet_times, mut rows) = (Vec::new(), Vec::new(), 0);
@@ -162,4 +186,20 @@ pub async fn run(
     keys::revoke_named(store, "bench").await?;
     server.stop().await;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_error;
+
+    #[test]
+    fn a_question_not_answered_is_reported_by_its_code() {
+        let errors =
+            r#"[{"message":"the database stopped a statement","extensions":{"code":"TIMEOUT"}}]"#;
+        assert_eq!(
+            first_error(errors),
+            "TIMEOUT: the database stopped a statement"
+        );
+        assert_eq!(first_error("unreadable"), "unreadable");
+    }
 }
