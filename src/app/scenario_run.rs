@@ -18,6 +18,7 @@ use crate::domain::codes::{GatewayKind, Need};
 use crate::domain::matching::{self, Candidate, Point, Wants};
 use crate::domain::metrics::overview::Measures;
 use crate::domain::metrics::Window;
+use crate::domain::parallel::map_chunks;
 use crate::domain::scenario::change::{ChangeKind, Definition, Place};
 use crate::domain::scenario::demand::{self, Profile, Stream};
 use crate::domain::scenario::engine::{self, Cut, Outcome, Plan, RateChange, ServiceInput};
@@ -682,31 +683,17 @@ pub(super) async fn route_streams(
             .collect();
         kinds.sort();
         kinds.dedup();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let per_thread = kinds.len().div_ceil(threads).max(1);
-        let (destinations_of, history) = (&destinations_of, &history);
-        let routed: HashMap<Kind, Arc<Routed>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = kinds
-                .chunks(per_thread)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        route_kinds(
-                            chunk,
-                            destinations_of,
-                            history,
-                            max_distance_km,
-                            stale_after_days,
-                        )
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("a routing thread does not panic"))
-                .collect()
-        });
+        let routed: HashMap<Kind, Arc<Routed>> = map_chunks(&kinds, |chunk| {
+            route_kinds(
+                chunk,
+                &destinations_of,
+                &history,
+                max_distance_km,
+                stale_after_days,
+            )
+        })
+        .into_iter()
+        .collect();
         streams
             .into_iter()
             .map(|s| {

@@ -14,6 +14,7 @@ pub mod language;
 pub mod matching;
 pub mod metrics;
 pub mod money;
+pub mod parallel;
 pub mod period;
 pub mod pii;
 pub mod referral;

@@ -19,6 +19,7 @@ use super::sql::Sql;
 use super::{numbered, Store, NUMBERED_BY_THE_DATABASE};
 use crate::domain::codes::Need;
 use crate::domain::metrics::Window;
+use crate::domain::parallel::map_chunks;
 use crate::domain::scenario::change::Definition;
 use crate::domain::scenario::engine::{Ledger, ServiceOutcome, UnabsorbedFlow};
 use crate::domain::scenario::routing::Unabsorbed;
@@ -359,28 +360,14 @@ fn service_row(run_id: i64, s: &RunService<'_>) -> AppResult<scenario_run_servic
 /// threads as the machine has cores: each row's series is serialised, and
 /// a run stores hundreds.
 fn service_rows(services: &[RunService<'_>]) -> AppResult<Vec<scenario_run_service::Model>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let per_thread = services.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = services
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|s| service_row(NUMBERED_BY_THE_DATABASE, s))
-                        .collect::<AppResult<Vec<_>>>()
-                })
-            })
-            .collect();
-        let mut rows = Vec::with_capacity(services.len());
-        for h in handles {
-            rows.extend(h.join().expect("building a run's rows does not panic")?);
-        }
-        Ok(rows)
+    map_chunks(services, |chunk| {
+        chunk
+            .iter()
+            .map(|s| service_row(NUMBERED_BY_THE_DATABASE, s))
+            .collect()
     })
+    .into_iter()
+    .collect()
 }
 
 /// The stored code of why demand went unabsorbed, and the capability

@@ -236,36 +236,21 @@ fn replicate_changed(
     let jobs: Vec<usize> = (0..services.len())
         .filter(|&i| services[i].changed())
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let per_thread = jobs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|&i| {
-                            let s = &plan.services[i];
-                            let bands = uncertainty::replicate(
-                                &s.model,
-                                &arrivals[i],
-                                &rates[i],
-                                plan.replications,
-                                plan.seed,
-                                s.id as u64,
-                            );
-                            (i, bands)
-                        })
-                        .collect::<Vec<_>>()
-                })
+    crate::domain::parallel::map_chunks(&jobs, |chunk| {
+        chunk
+            .iter()
+            .map(|&i| {
+                let s = &plan.services[i];
+                let bands = uncertainty::replicate(
+                    &s.model,
+                    &arrivals[i],
+                    &rates[i],
+                    plan.replications,
+                    plan.seed,
+                    s.id as u64,
+                );
+                (i, bands)
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a replication thread does not panic"))
             .collect()
     })
 }
