@@ -145,6 +145,11 @@ pub struct DatabaseSettings {
     /// Longest a single SQL statement may run (PostgreSQL `statement_timeout`).
     #[arg(long, env = "HEADROOM_STATEMENT_TIMEOUT_SECS", default_value = "10", value_parser = parse_secs)]
     pub statement_timeout: Duration,
+
+    /// Statements slower than this many milliseconds are logged at warn,
+    /// with their SQL (never the values bound to it); 0 logs none.
+    #[arg(long, env = "HEADROOM_SLOW_STATEMENT_MS", default_value_t = 1000)]
+    pub slow_statement_ms: u64,
 }
 
 impl DatabaseSettings {
@@ -154,6 +159,7 @@ impl DatabaseSettings {
             max_connections: 10,
             acquire_timeout_secs: 3,
             statement_timeout: Duration::from_secs(10),
+            slow_statement_ms: 1000,
         })
     }
 }

@@ -20,7 +20,13 @@ pub async fn connect(settings: &DatabaseSettings) -> AppResult<Store> {
         .max_connections(settings.max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(settings.acquire_timeout_secs))
-        .sqlx_logging(false)
+        // Only statements slower than the threshold are logged, at warn.
+        .sqlx_logging(settings.slow_statement_ms > 0)
+        .sqlx_logging_level(log::LevelFilter::Off)
+        .sqlx_slow_statements_logging_settings(
+            log::LevelFilter::Warn,
+            Duration::from_millis(settings.slow_statement_ms),
+        )
         // SQLite: WAL so that readers never wait for the writer; FULL
         // synchronous because NORMAL can lose acknowledged commits on power loss.
         .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {

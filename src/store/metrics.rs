@@ -249,7 +249,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
                 WHERE s.location_id IS NULL AND o.ward_id IN (SELECT id FROM area_wards)
             ),"
         );
-        geo_filter = " WHERE s.id IN (SELECT id FROM in_area)".to_owned();
+        geo_filter = " AND s.id IN (SELECT id FROM in_area)".to_owned();
     }
     if let Some(need) = &q.need {
         let n = sql.param(need.clone());
@@ -265,11 +265,7 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             ids.join(", ")
         };
         let filter = format!("s.id IN ({ids})");
-        geo_filter = if geo_filter.is_empty() {
-            format!(" WHERE {filter}")
-        } else {
-            format!("{geo_filter} AND {filter}")
-        };
+        geo_filter.push_str(&format!(" AND {filter}"));
     }
     let gateway_filter = match q.gateway_id {
         Some(g) => {
@@ -359,6 +355,9 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ""
     };
 
+    // The services come first (SQLite keeps a CROSS JOIN's order;
+    // PostgreSQL plans it as any join): led by the organisations, SQLite
+    // probed every organisation's services for each id of a list.
     // Every step starts from the groups' services and reaches the tables
     // through their service_id indexes; the steps meet only in the final
     // UNION ALL, never in a join between intermediate results (which
@@ -370,10 +369,11 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
             SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
                    w.parent_id AS la_id, la.parent_id AS icb_id
             FROM service s
-            JOIN organisation o ON o.id = s.organisation_id
+            CROSS JOIN organisation o
             LEFT JOIN location l ON l.id = s.location_id
             LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
-            LEFT JOIN area la ON la.id = w.parent_id{geo_filter}
+            LEFT JOIN area la ON la.id = w.parent_id
+            WHERE o.id = s.organisation_id{geo_filter}
         ),
         scope AS (SELECT * FROM geo g WHERE 1 = 1{scope_filter}),
         grp AS MATERIALIZED ({grp}),

@@ -309,6 +309,8 @@ pub struct Placement {
     pub max_age: Option<i32>,
 }
 
+/// The services lead (a CROSS JOIN keeps its order in SQLite), as in the
+/// overview's `geo`.
 pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placement>> {
     let mut sql = Sql::new(
         "SELECT s.id AS service_id, s.organisation_id, COALESCE(l.ward_id, o.ward_id) AS ward_id,
@@ -316,10 +318,10 @@ pub async fn placements(store: &Store, services: &[i64]) -> AppResult<Vec<Placem
                 COALESCE(l.latitude, w.latitude) AS latitude,
                 COALESCE(l.longitude, w.longitude) AS longitude
          FROM service s
-         JOIN organisation o ON o.id = s.organisation_id
+         CROSS JOIN organisation o
          LEFT JOIN location l ON l.id = s.location_id
          LEFT JOIN area w ON w.id = COALESCE(l.ward_id, o.ward_id)
-         WHERE s.id IN ",
+         WHERE o.id = s.organisation_id AND s.id IN ",
     );
     sql.bind_list(services).push(" ORDER BY s.id");
     Ok(Placement::find_by_statement(sql.build(store.backend()))

@@ -89,8 +89,52 @@ const TABLE_UP_TO: f64 = 500.0;
 /// is one uniform number and a binary search (inverse transform sampling).
 enum Draw {
     Zero,
-    Table(Vec<f64>),
+    Table(Table),
     Sampler(Poisson<f64>),
+}
+
+/// A mean's cumulative probabilities, with a guide to where to start
+/// looking (Chen and Asau's indexed search): `guide[j]` is the first
+/// place whose cumulative probability passes j ÷ its length, so a draw
+/// starts there and looks at one or two places, not log₂ of them. It
+/// finds the same place a binary search would.
+struct Table {
+    cdf: Vec<f64>,
+    guide: Vec<u32>,
+}
+
+impl Table {
+    fn new(cdf: Vec<f64>) -> Self {
+        let m = cdf.len();
+        let mut guide = Vec::with_capacity(m);
+        let mut k = 0;
+        for j in 0..m {
+            let at = j as f64 / m as f64;
+            while k < m - 1 && cdf[k] <= at {
+                k += 1;
+            }
+            guide.push(k as u32);
+        }
+        Self { cdf, guide }
+    }
+
+    /// The first place whose cumulative probability passes `u` (the last
+    /// place if none does).
+    #[inline]
+    fn place(&self, u: f64) -> usize {
+        let last = self.cdf.len() - 1;
+        let j = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
+        let mut k = self.guide[j] as usize;
+        // u × length rounded up to a whole j can put the guide one place
+        // past u.
+        while k > 0 && self.cdf[k - 1] > u {
+            k -= 1;
+        }
+        while k < last && self.cdf[k] <= u {
+            k += 1;
+        }
+        k
+    }
 }
 
 impl Draw {
@@ -112,16 +156,13 @@ impl Draw {
             cdf.push(last + p);
             k += 1.0;
         }
-        Draw::Table(cdf)
+        Draw::Table(Table::new(cdf))
     }
 
     fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
             Draw::Zero => 0.0,
-            Draw::Table(cdf) => {
-                let u: f64 = rng.random();
-                cdf.partition_point(|c| *c <= u).min(cdf.len() - 1) as f64
-            }
+            Draw::Table(table) => table.place(rng.random()) as f64,
             Draw::Sampler(p) => p.sample(rng),
         }
     }
@@ -232,6 +273,24 @@ mod tests {
                 "mean {m} for {mean}"
             );
             assert!((v / mean - 1.0).abs() < 0.1, "variance {v} for {mean}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_guide_finds_the_place_a_binary_search_finds(
+            mean in 0.01..500.0_f64,
+            us in proptest::collection::vec(0.0..1.0_f64, 1..50),
+        ) {
+            let Draw::Table(table) = Draw::new(mean) else {
+                return Err(proptest::test_runner::TestCaseError::fail("no table"));
+            };
+            let cdf = &table.cdf;
+            let edges = cdf.iter().take(5).copied().chain([0.0, 1.0 - f64::EPSILON]);
+            for u in us.into_iter().chain(edges) {
+                let searched = cdf.partition_point(|c| *c <= u).min(cdf.len() - 1);
+                proptest::prop_assert_eq!(table.place(u), searched, "u = {}", u);
+            }
         }
     }
 
