@@ -355,9 +355,10 @@ fn overview_sql(d: Dialect, q: &OverviewQuery) -> Sql {
         ""
     };
 
-    // The services come first (SQLite keeps a CROSS JOIN's order;
-    // PostgreSQL plans it as any join): led by the organisations, SQLite
-    // probed every organisation's services for each id of a list.
+    // `geo` starts from the services (SQLite keeps a CROSS JOIN's order;
+    // PostgreSQL plans it as any join): started from the organisations,
+    // SQLite probed every organisation's services for each id of a list.
+    //
     // Every step starts from the groups' services and reaches the tables
     // through their service_id indexes; the steps meet only in the final
     // UNION ALL, never in a join between intermediate results (which

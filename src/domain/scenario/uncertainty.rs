@@ -86,7 +86,8 @@ const TABLE_UP_TO: f64 = 500.0;
 /// One week's arrivals, drawn. A run draws millions: most means are small
 /// and repeat week after week (a ramp, then full effect), so each distinct
 /// mean gets the table of its cumulative probabilities once and every draw
-/// is one uniform number and a binary search (inverse transform sampling).
+/// is one uniform number and a short guided search (inverse transform
+/// sampling).
 enum Draw {
     Zero,
     Table(Table),
