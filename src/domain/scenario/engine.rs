@@ -21,6 +21,7 @@ use super::schedule::Schedule;
 use super::uncertainty::{self, Bands};
 use crate::domain::codes::Need;
 use crate::domain::money::Pence;
+use crate::domain::parallel::map_chunks;
 
 /// A service as the baseline shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +237,7 @@ fn replicate_changed(
     let jobs: Vec<usize> = (0..services.len())
         .filter(|&i| services[i].changed())
         .collect();
-    crate::domain::parallel::map_chunks(&jobs, |chunk| {
+    map_chunks(&jobs, |chunk| {
         chunk
             .iter()
             .map(|&i| {
