@@ -570,6 +570,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
         &new_destinations,
         d.max_distance_km,
     );
+    lap("destinations");
     let streams = route_streams(
         parts.streams,
         destinations_of,
@@ -615,21 +616,29 @@ pub(super) fn destinations(
     new: &[(i64, Point, Candidate, f64)],
     km: f64,
 ) -> HashMap<i64, Vec<Destination>> {
+    // Each known service's place, looked up once rather than per ward.
+    let placed: Vec<(&BaselineService, Point)> = reachable
+        .iter()
+        .filter_map(|id| by_id.get(id))
+        .filter_map(|b| {
+            let at = Point {
+                lat: b.placement.latitude?,
+                lon: b.placement.longitude?,
+            };
+            Some((*b, at))
+        })
+        .collect();
     let mut out = HashMap::new();
     for &ward in wards {
         let Some(home) = centroids.get(&ward) else {
             continue;
         };
-        let mut list: Vec<Destination> = reachable
+        let reach = matching::Reach::new(*home, km);
+        let mut list: Vec<Destination> = placed
             .iter()
-            .filter_map(|id| by_id.get(id))
-            .filter_map(|b| {
-                let at = Point {
-                    lat: b.placement.latitude?,
-                    lon: b.placement.longitude?,
-                };
-                let distance_km = matching::haversine_km(*home, at);
-                (distance_km <= km).then(|| Destination {
+            .filter_map(|(b, at)| {
+                let distance_km = reach.distance_km(*at)?;
+                Some(Destination {
                     candidate: Candidate {
                         distance_km,
                         ..b.candidate.clone()
@@ -640,8 +649,7 @@ pub(super) fn destinations(
             })
             .collect();
         for (_, at, candidate, rate) in new {
-            let distance_km = matching::haversine_km(*home, *at);
-            if distance_km <= km {
+            if let Some(distance_km) = reach.distance_km(*at) {
                 list.push(Destination {
                     candidate: Candidate {
                         distance_km,
@@ -922,6 +930,10 @@ pub(super) async fn reachable(
             lon: hi.lon.max(b.lon),
         };
     }
+    let reaches: Vec<matching::Reach> = points
+        .iter()
+        .map(|p| matching::Reach::new(*p, km))
+        .collect();
     let rows = candidates::candidates(cx.store, needs, lo, hi).await?;
     let mut ids: Vec<i64> = rows
         .into_iter()
@@ -930,7 +942,7 @@ pub(super) async fn reachable(
                 lat: c.latitude,
                 lon: c.longitude,
             };
-            points.iter().any(|p| matching::haversine_km(*p, at) <= km)
+            reaches.iter().any(|r| r.distance_km(at).is_some())
         })
         .map(|c| c.service_id)
         .collect();

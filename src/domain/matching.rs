@@ -32,11 +32,23 @@ pub fn haversine_km(a: Point, b: Point) -> f64 {
 }
 
 /// A latitude/longitude box holding every point within `km` of `centre`
-/// (for an indexed pre-filter; the distance itself is then exact).
+/// (for an indexed pre-filter; the distance itself is then exact). The
+/// box is the spherical cap's own: its widest longitude is
+/// asin(sin r ÷ cos φ) for an angular radius r, reached north or south of
+/// the centre (Matuschek, "Finding Points Within a Distance of a
+/// Latitude/Longitude Using Bounding Coordinates", 2010). A cap that holds
+/// a pole spans every longitude.
 pub fn bounding_box(centre: Point, km: f64) -> (Point, Point) {
-    let dlat = (km / EARTH_RADIUS_KM).to_degrees();
-    let cos = centre.lat.to_radians().cos().abs().max(0.01);
-    let dlon = (km / (EARTH_RADIUS_KM * cos)).to_degrees().min(180.0);
+    // A hair wider than the cap, so that rounding never leaves out a
+    // point the distance itself would keep.
+    let r = km.max(0.0) / EARTH_RADIUS_KM * (1.0 + 1e-9) + 1e-12;
+    let phi = centre.lat.to_radians();
+    let dlat = r.to_degrees();
+    let dlon = if phi.abs() + r < std::f64::consts::FRAC_PI_2 {
+        (r.sin() / phi.cos()).min(1.0).asin().to_degrees()
+    } else {
+        180.0
+    };
     (
         Point {
             lat: centre.lat - dlat,
@@ -47,6 +59,37 @@ pub fn bounding_box(centre: Point, km: f64) -> (Point, Point) {
             lon: centre.lon + dlon,
         },
     )
+}
+
+/// The places within `km` of a centre. A box test comes first: most
+/// places a run or a search weighs are far away, and four comparisons
+/// turn them away without the trigonometry.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    centre: Point,
+    lo: Point,
+    hi: Point,
+    km: f64,
+}
+
+impl Reach {
+    pub fn new(centre: Point, km: f64) -> Self {
+        let (lo, hi) = bounding_box(centre, km);
+        Self { centre, lo, hi, km }
+    }
+
+    /// The distance to `at`, when it is within reach.
+    pub fn distance_km(&self, at: Point) -> Option<f64> {
+        let boxed = at.lat >= self.lo.lat
+            && at.lat <= self.hi.lat
+            && at.lon >= self.lo.lon
+            && at.lon <= self.hi.lon;
+        if !boxed {
+            return None;
+        }
+        let d = haversine_km(self.centre, at);
+        (d <= self.km).then_some(d)
+    }
 }
 
 /// What the link worker asks for.
@@ -387,26 +430,63 @@ mod tests {
         assert_eq!(haversine_km(p, p), 0.0);
     }
 
+    /// The point `km` from `from` along `bearing` (radians from north),
+    /// on the sphere.
+    fn travelled(from: Point, km: f64, bearing: f64) -> Point {
+        let r = km / EARTH_RADIUS_KM;
+        let (phi, lambda) = (from.lat.to_radians(), from.lon.to_radians());
+        let phi2 = (phi.sin() * r.cos() + phi.cos() * r.sin() * bearing.cos()).asin();
+        let lambda2 =
+            lambda + (bearing.sin() * r.sin() * phi.cos()).atan2(r.cos() - phi.sin() * phi2.sin());
+        Point {
+            lat: phi2.to_degrees(),
+            lon: lambda2.to_degrees(),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bounding_box_holds_every_point_within_the_distance(
+            lat in -80.0..80.0_f64,
+            lon in -170.0..170.0_f64,
+            km in 0.01..200.0_f64,
+            bearing in 0.0..std::f64::consts::TAU,
+            short in 0.0..1.0_f64,
+        ) {
+            let centre = Point { lat, lon };
+            let (lo, hi) = bounding_box(centre, km);
+            // On the edge of the circle, and anywhere inside it.
+            for p in [travelled(centre, km, bearing), travelled(centre, km * short, bearing)] {
+                if haversine_km(centre, p) <= km {
+                    proptest::prop_assert!(
+                        p.lat >= lo.lat && p.lat <= hi.lat && p.lon >= lo.lon && p.lon <= hi.lon,
+                        "{:?} outside {:?}..{:?}", p, lo, hi
+                    );
+                    proptest::prop_assert_eq!(
+                        Reach::new(centre, km).distance_km(p),
+                        Some(haversine_km(centre, p))
+                    );
+                }
+            }
+            // Beyond the distance is out of reach.
+            let far = travelled(centre, km * 1.01 + 0.01, bearing);
+            proptest::prop_assert_eq!(Reach::new(centre, km).distance_km(far), None);
+        }
+    }
+
     #[test]
-    fn the_bounding_box_holds_every_point_within_the_distance() {
+    fn a_circle_around_a_pole_spans_every_longitude() {
         let centre = Point {
-            lat: 52.48,
-            lon: -1.9,
+            lat: 89.99,
+            lon: 30.0,
         };
         let (lo, hi) = bounding_box(centre, 10.0);
-        for bearing in 0..36 {
-            let t = f64::from(bearing * 10).to_radians();
-            // A point 9.9 km away along the bearing (small-distance approximation).
-            let dlat = (9.9 * t.cos() / EARTH_RADIUS_KM).to_degrees();
-            let dlon =
-                (9.9 * t.sin() / (EARTH_RADIUS_KM * centre.lat.to_radians().cos())).to_degrees();
-            let p = Point {
-                lat: centre.lat + dlat,
-                lon: centre.lon + dlon,
-            };
-            assert!(haversine_km(centre, p) < 10.0);
-            assert!(p.lat >= lo.lat && p.lat <= hi.lat && p.lon >= lo.lon && p.lon <= hi.lon);
-        }
+        assert_eq!((lo.lon, hi.lon), (30.0 - 180.0, 30.0 + 180.0));
+        let across = Point {
+            lat: 89.995,
+            lon: -150.0,
+        };
+        assert!(Reach::new(centre, 10.0).distance_km(across).is_some());
     }
 
     #[test]

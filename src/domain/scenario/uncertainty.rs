@@ -201,7 +201,6 @@ pub fn replicate(
         .collect();
     // Week-major, so each week's replications sit together to be ranked.
     let mut waiting = vec![0.0; weeks * n];
-    let mut waits = vec![0.0; weeks * n];
     let mut peaks = vec![0.0; n];
     let mut peak_waits = vec![0.0; n];
     for r in 0..n {
@@ -211,18 +210,37 @@ pub fn replicate(
             let arrived = tables[draw_of[w]].1.sample(&mut rng);
             let starts = stock.advance(arrived, rates[w].max(0.0));
             let now = stock.waiting();
-            let wait = wait_days(now, starts).unwrap_or(f64::INFINITY);
             waiting[w * n + r] = now;
-            waits[w * n + r] = wait;
             peak = peak.max(now);
-            peak_wait = peak_wait.max(wait);
+            peak_wait = peak_wait.max(wait_days(now, starts).unwrap_or(f64::INFINITY));
         }
         peaks[r] = peak;
         peak_waits[r] = peak_wait;
     }
+    let waiting: Vec<Band> = waiting.chunks_mut(n).map(band).collect();
+    // Within a week every future has the same rate, and a list is left
+    // only when the week's starts reached it: the wait is then the list
+    // ÷ that rate, rising with the list (and with no rate, endless for
+    // any list at all). So the futures rank the same by wait as by list,
+    // and each percentile of the wait is the wait of that percentile's
+    // list; ranking them again would find the same.
+    let wait_days = waiting
+        .iter()
+        .zip(rates)
+        .map(|(b, rate)| {
+            let wait = |list: Option<f64>| {
+                list.and_then(|l| wait_days(l, if l > 0.0 { rate.max(0.0) } else { 0.0 }))
+            };
+            Band {
+                p10: wait(b.p10),
+                p50: wait(b.p50),
+                p90: wait(b.p90),
+            }
+        })
+        .collect();
     Bands {
-        waiting: waiting.chunks_mut(n).map(band).collect(),
-        wait_days: waits.chunks_mut(n).map(band).collect(),
+        waiting,
+        wait_days,
         peak_waiting: band(&mut peaks),
         peak_wait_days: band(&mut peak_waits),
     }
@@ -293,6 +311,63 @@ mod tests {
                 proptest::prop_assert_eq!(table.place(u), searched, "u = {}", u);
             }
         }
+    }
+
+    /// The wait bands ranked directly: every future's wait, week by week.
+    fn waits_ranked(
+        model: &ServiceModel,
+        arrivals: &[f64],
+        rates: &[f64],
+        n: usize,
+        seed: u64,
+    ) -> Vec<Band> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(3);
+        let draws: Vec<Draw> = arrivals.iter().map(|m| Draw::new(*m)).collect();
+        let futures: Vec<Vec<f64>> = (0..n)
+            .map(|_| {
+                let mut stock = Stock::new(model);
+                draws
+                    .iter()
+                    .zip(rates)
+                    .map(|(draw, rate)| {
+                        let starts = stock.advance(draw.sample(&mut rng), rate.max(0.0));
+                        wait_days(stock.waiting(), starts).unwrap_or(f64::INFINITY)
+                    })
+                    .collect()
+            })
+            .collect();
+        (0..arrivals.len())
+            .map(|w| band(&mut futures.iter().map(|f| f[w]).collect::<Vec<_>>()))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn each_wait_band_is_the_wait_of_its_list_band(
+            weeks in proptest::collection::vec((0.0..30.0_f64, prop_oneof_rate()), 1..20),
+            dropout in 0.0..0.3_f64,
+            at_start in 0.0..20.0_f64,
+            n in 1..60_usize,
+            seed in 0..1000_u64,
+        ) {
+            let model = ServiceModel {
+                service_rate: 10.0,
+                dropout_rate: dropout,
+                waiting_at_start: at_start,
+            };
+            let (arrivals, rates): (Vec<f64>, Vec<f64>) = weeks.into_iter().unzip();
+            let bands = replicate(&model, &arrivals, &rates, n as u32, seed, 3);
+            proptest::prop_assert_eq!(
+                bands.wait_days,
+                waits_ranked(&model, &arrivals, &rates, n, seed)
+            );
+        }
+    }
+
+    /// Rates a week, nothing at all among them.
+    fn prop_oneof_rate() -> impl proptest::strategy::Strategy<Value = f64> {
+        proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..25.0_f64]
     }
 
     #[test]
