@@ -724,7 +724,7 @@ fn route_kinds(
 ) -> Vec<(Kind, Arc<Routed>)> {
     let rules = RoutingRules::default();
     let empty = HashMap::new();
-    let mut addressing: HashMap<(i64, Need), Vec<Destination>> = HashMap::new();
+    let mut addressing: HashMap<(i64, Need), Vec<&Destination>> = HashMap::new();
     kinds
         .iter()
         .map(|kind| {
@@ -735,7 +735,6 @@ fn route_kinds(
                     .into_iter()
                     .flatten()
                     .filter(|d| d.candidate.needs.contains(need))
-                    .cloned()
                     .collect()
             });
             let wants = Wants {
@@ -749,7 +748,7 @@ fn route_kinds(
             };
             let r = routing::route(
                 &wants,
-                near,
+                near.iter().copied(),
                 history.get(&(*ward, *need)).unwrap_or(&empty),
                 &rules,
             );

@@ -80,16 +80,16 @@ pub enum Routed {
 /// Shares `wants`' stream among `destinations` (already within reach:
 /// the caller finds services near the ward). `history` holds the ward's
 /// baseline referrals for the need by service.
-pub fn route(
+pub fn route<'a>(
     wants: &Wants,
-    destinations: &[Destination],
+    destinations: impl IntoIterator<Item = &'a Destination>,
     history: &HashMap<i64, f64>,
     rules: &RoutingRules,
 ) -> Routed {
     // The search's own fit rules, without building a whole `Fit` for each
     // of the thousands of (stream, service) pairs a run weighs.
     let addressing: Vec<&Destination> = destinations
-        .iter()
+        .into_iter()
         .filter(|d| d.candidate.distance_km <= wants.max_distance_km)
         .filter(|d| addresses(wants, &d.candidate))
         .collect();
