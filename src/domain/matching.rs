@@ -37,7 +37,8 @@ pub fn haversine_km(a: Point, b: Point) -> f64 {
 /// asin(sin r ÷ cos φ) for an angular radius r, reached north or south of
 /// the centre (Matuschek, "Finding Points Within a Distance of a
 /// Latitude/Longitude Using Bounding Coordinates", 2010). A cap that holds
-/// a pole spans every longitude.
+/// a pole, or a box that would cross the antimeridian, spans every
+/// longitude.
 pub fn bounding_box(centre: Point, km: f64) -> (Point, Point) {
     // A hair wider than the cap, so that rounding never leaves out a
     // point the distance itself would keep.
@@ -49,14 +50,18 @@ pub fn bounding_box(centre: Point, km: f64) -> (Point, Point) {
     } else {
         180.0
     };
+    let (mut west, mut east) = (centre.lon - dlon, centre.lon + dlon);
+    if west < -180.0 || east > 180.0 {
+        (west, east) = (-180.0, 180.0);
+    }
     (
         Point {
             lat: centre.lat - dlat,
-            lon: centre.lon - dlon,
+            lon: west,
         },
         Point {
             lat: centre.lat + dlat,
-            lon: centre.lon + dlon,
+            lon: east,
         },
     )
 }
@@ -438,9 +443,11 @@ mod tests {
         let phi2 = (phi.sin() * r.cos() + phi.cos() * r.sin() * bearing.cos()).asin();
         let lambda2 =
             lambda + (bearing.sin() * r.sin() * phi.cos()).atan2(r.cos() - phi.sin() * phi2.sin());
+        // Longitudes from -180° to 180°, as places are recorded.
+        let lon = (lambda2.to_degrees() + 540.0).rem_euclid(360.0) - 180.0;
         Point {
             lat: phi2.to_degrees(),
-            lon: lambda2.to_degrees(),
+            lon,
         }
     }
 
@@ -448,7 +455,7 @@ mod tests {
         #[test]
         fn the_bounding_box_holds_every_point_within_the_distance(
             lat in -80.0..80.0_f64,
-            lon in -170.0..170.0_f64,
+            lon in -180.0..180.0_f64,
             km in 0.01..200.0_f64,
             bearing in 0.0..std::f64::consts::TAU,
             short in 0.0..1.0_f64,
@@ -475,18 +482,29 @@ mod tests {
     }
 
     #[test]
-    fn a_circle_around_a_pole_spans_every_longitude() {
+    fn a_circle_around_a_pole_or_across_the_antimeridian_spans_every_longitude() {
         let centre = Point {
             lat: 89.99,
             lon: 30.0,
         };
         let (lo, hi) = bounding_box(centre, 10.0);
-        assert_eq!((lo.lon, hi.lon), (30.0 - 180.0, 30.0 + 180.0));
+        assert_eq!((lo.lon, hi.lon), (-180.0, 180.0));
         let across = Point {
             lat: 89.995,
             lon: -150.0,
         };
         assert!(Reach::new(centre, 10.0).distance_km(across).is_some());
+        // Fiji, 5 km either side of 180°.
+        let east = Point {
+            lat: -17.0,
+            lon: 179.98,
+        };
+        let west = Point {
+            lat: -17.0,
+            lon: -179.98,
+        };
+        assert!(haversine_km(east, west) < 5.0);
+        assert!(Reach::new(east, 5.0).distance_km(west).is_some());
     }
 
     #[test]

@@ -214,9 +214,9 @@ pub fn replicate(
             let now = stock.waiting();
             waiting[w * n + r] = now;
             peak = peak.max(now);
-            // `wait_days` of the list and the starts, without its
-            // branches: a list is left only when the week's starts
-            // reached the rate, and with no list the wait is 0.
+            // `wait_days` of the list and the starts, from the rate: a
+            // list is left only when the week's starts reached the rate,
+            // and with no list the wait is 0.
             let wait = if rate > 0.0 {
                 now / rate * 7.0
             } else if now > 0.0 {
@@ -363,7 +363,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_wait_bands_are_those_of_every_futures_own_wait(
-            weeks in proptest::collection::vec((0.0..30.0_f64, prop_oneof_rate()), 1..20),
+            weeks in proptest::collection::vec((0.0..30.0_f64, rate_or_none()), 1..20),
             dropout in 0.0..0.3_f64,
             at_start in 0.0..20.0_f64,
             n in 1..60_usize,
@@ -382,8 +382,8 @@ mod tests {
         }
     }
 
-    /// Rates a week, nothing at all among them.
-    fn prop_oneof_rate() -> impl proptest::strategy::Strategy<Value = f64> {
+    /// A week's rate, now and then none at all.
+    fn rate_or_none() -> impl proptest::strategy::Strategy<Value = f64> {
         proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..25.0_f64]
     }
 
