@@ -16,6 +16,13 @@ pub struct Principal {
     pub gateway_id: Option<i64>,
 }
 
+/// Who reads the commissioner's measures as they are: exact counts of
+/// people (referrals accepted, answered, started, declined, waiting; waits
+/// over one person) by service, area, need and day. A researcher sees
+/// people only through disclosure control (`analytics`); providers and
+/// link workers have their own views (their referrals, `findServices`).
+pub const READS_EXACT_COUNTS: &[Role] = &[Role::Commissioner, Role::Admin];
+
 /// Which referrals a caller may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferralScope {

@@ -522,7 +522,7 @@ async fn an_overview_pages_through_every_group_once() {
     let app = spawn_demo_app(as_of()).await;
     let nodes = app
         .all_nodes(
-            &app.keys.researcher,
+            &app.keys.commissioner,
             OVERVIEW,
             serde_json::json!({ "window": year(), "sort": "LONGEST_WAIT", "first": 100 }),
             "capacityOverview",

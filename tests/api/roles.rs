@@ -1,12 +1,13 @@
 //! Who may do what: keys, roles and the organisation a provider acts for.
 
+use chrono::NaiveDate;
 use headroom::domain::codes::Role;
 use headroom::store::keys;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    assert_error, data, error_code, spawn_app, CONFIRM_STATUS, CREATE_ORGANISATION,
+    assert_error, data, error_code, spawn_app, spawn_demo_app, CONFIRM_STATUS, CREATE_ORGANISATION,
 };
 
 const VIEWER: &str = "{ viewer { role } }";
@@ -142,4 +143,61 @@ async fn a_researcher_may_not_create_an_organisation() {
     let body = app.gql(&app.keys.admin, CREATE_ORGANISATION, input).await;
     data(&body);
     assert_eq!(app.count("organisation").await, before + 1);
+}
+
+/// The commissioner's measures count people exactly (one referral accepted
+/// at one service on one day, the wait of one person), so only
+/// commissioners and admins read them. A researcher, a provider and a link
+/// worker are refused and get no figure: a researcher asks `analytics`,
+/// whose every figure is protected.
+#[tokio::test]
+async fn only_commissioners_and_admins_read_exact_counts_of_people() {
+    let app = spawn_demo_app(NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")).await;
+    let window = json!({ "w": { "from": "2026-10-05", "to": "2026-10-06" } });
+    let asks = [
+        ("capacityOverview", "query ($w: WindowInput!) { capacityOverview(window: $w, first: 5) { nodes { referralsAccepted waitsCounted } } }"),
+        ("capacityTrend", "query ($w: WindowInput!) { capacityTrend(window: $w) { referralsAccepted } }"),
+        ("fundingGaps", "query ($w: WindowInput!) { fundingGaps(period: $w, groupBy: SERVICE, first: 5) { nodes { referralsStarted } } }"),
+        ("fundingGapTotal", "query ($w: WindowInput!) { fundingGapTotal(period: $w) { gap } }"),
+        ("declineEvidence", "query ($w: WindowInput!) { unmetNeeds(first: 5) { nodes { declineEvidence(window: $w) { referralsDeclined } } } }"),
+    ];
+    let figures = |body: &serde_json::Value| -> Vec<serde_json::Value> {
+        let mut found = Vec::new();
+        collect_numbers(&body["data"], &mut found);
+        found
+    };
+    for (field, query) in asks {
+        for key in [&app.keys.commissioner, &app.keys.admin] {
+            let body = app.gql(key, query, window.clone()).await;
+            assert!(body["errors"].is_null(), "{field}: {body}");
+            assert!(
+                !figures(&body).is_empty(),
+                "{field} answers with figures: {body}"
+            );
+        }
+        for key in [
+            &app.keys.researcher,
+            &app.keys.provider,
+            &app.keys.link_worker,
+        ] {
+            let body = app.gql(key, query, window.clone()).await;
+            assert_error(&body, "FORBIDDEN");
+            assert_eq!(
+                figures(&body),
+                Vec::<serde_json::Value>::new(),
+                "{field} gives no figure: {body}"
+            );
+        }
+    }
+}
+
+/// Every number anywhere under `v`.
+fn collect_numbers(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Number(_) => out.push(v.clone()),
+        serde_json::Value::String(s) if s.parse::<f64>().is_ok() => out.push(v.clone()),
+        serde_json::Value::Array(xs) => xs.iter().for_each(|x| collect_numbers(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| collect_numbers(x, out)),
+        _ => {}
+    }
 }

@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use super::{offset_page, WindowInput};
 use crate::app::funding;
+use crate::domain::access::READS_EXACT_COUNTS;
 use crate::graphql::connection::{Conn, Page};
 use crate::graphql::context::ContextExt;
 use crate::graphql::cost;
@@ -37,6 +38,7 @@ impl FundingQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<FundingGapRow>> {
+        ctx.require(READS_EXACT_COUNTS, "reading funding gaps")?;
         let page = Page::parse(first, after)?;
         let period = period.parse()?;
         let group_by = group_by.unwrap_or(FundingGroupBy::Organisation);
@@ -71,6 +73,7 @@ impl FundingQuery {
         #[graphql(desc = "Services and organisations in this ICB, local authority or ward.")]
         area_id: Option<ID>,
     ) -> Result<FundingTotal> {
+        ctx.require(READS_EXACT_COUNTS, "reading the funding gap")?;
         let period = period.parse()?;
         let area_id = decode_opt("areaId", "Area", area_id.as_ref())?;
         let g = funding::funding_total(&ctx.app(), period, area_id).await?;

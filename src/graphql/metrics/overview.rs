@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result, ID};
 use chrono::{Duration, Utc};
 
 use super::{offset_page, WindowInput};
+use crate::domain::access::READS_EXACT_COUNTS;
 use crate::domain::codes;
 use crate::domain::metrics::overview::{self, Measures};
 use crate::domain::metrics::Window;
@@ -39,6 +40,7 @@ impl MetricsQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<CapacityGroup>> {
+        ctx.require(READS_EXACT_COUNTS, "reading the capacity overview")?;
         let page = Page::parse(first, after)?;
         let window = window.parse()?;
         let group_by = group_by.unwrap_or(OverviewGroupBy::Service);
@@ -77,6 +79,7 @@ impl MetricsQuery {
         #[graphql(desc = "Services that address this need.")] need: Option<NeedCode>,
         #[graphql(desc = "Count only demand from this gateway.")] gateway_id: Option<ID>,
     ) -> Result<Vec<CapacityGroup>> {
+        ctx.require(READS_EXACT_COUNTS, "reading a capacity trend")?;
         let window = window.parse()?;
         let stale_after_days = ctx.settings().stale_after_days;
         let q = OverviewQuery {

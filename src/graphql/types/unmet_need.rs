@@ -7,6 +7,7 @@ use super::area::Area;
 use super::load;
 use super::overview::WindowInfo;
 use super::service::Capability;
+use crate::domain::access::READS_EXACT_COUNTS;
 use crate::domain::codes;
 use crate::domain::metrics::Window;
 use crate::graphql::context::ContextExt;
@@ -106,6 +107,7 @@ impl UnmetNeed {
         ctx: &Context<'_>,
         window: Option<WindowInput>,
     ) -> Result<UnmetNeedEvidenceCounts> {
+        ctx.require(READS_EXACT_COUNTS, "reading an entry's decline evidence")?;
         let window = match window {
             Some(w) => w.parse()?,
             None => Window::parse(
