@@ -50,8 +50,6 @@ pub struct AnswerCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub question: Question,
-    /// England as a whole: the primary rule does not apply.
-    pub national: bool,
     pub cells: Vec<AnswerCell>,
     /// Figures suppressed, by either rule.
     pub suppressed: usize,
@@ -122,7 +120,6 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
     if cells.len() > max_cells {
         return Err(AppError::TooManyCells(max_figures));
     }
-    let national = q.is_national();
     // Languages are named here, from their ISO 639 codes.
     if let Some(d) = q
         .dimensions
@@ -142,7 +139,7 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
         columns.push(match measure.info().rule {
             Rule::CountOfPeople => {
                 let counts: Vec<i64> = cells.iter().map(|c| c.counts[m].unwrap_or(0)).collect();
-                disclosure::protect_counts(&coordinates, &counts, national)
+                disclosure::protect_counts(&coordinates, &counts)
             }
             Rule::StatisticOfPeople => cells
                 .iter()
@@ -151,18 +148,18 @@ async fn answer(cx: &Context<'_>, q: &Question, max_figures: usize) -> AppResult
                         Measure::WaitP90 => c.wait_p90,
                         _ => c.wait_median,
                     };
-                    disclosure::statistic(value.map(|v| v as f64), c.waits, national)
+                    disclosure::statistic(value.map(|v| v as f64), c.waits)
                 })
                 .collect(),
             // Referral measures are counts and statistics of people.
             Rule::NotPeople | Rule::RatioOfPeople => cells.iter().map(|_| Shown::Empty).collect(),
         });
     }
-    Ok(assemble(q, national, keys, columns))
+    Ok(assemble(q, keys, columns))
 }
 
 /// An answer from its cells' keys and its measures' columns of figures.
-fn assemble(q: &Question, national: bool, keys: Vec<Vec<Key>>, columns: Vec<Vec<Shown>>) -> Answer {
+fn assemble(q: &Question, keys: Vec<Vec<Key>>, columns: Vec<Vec<Shown>>) -> Answer {
     let suppressed = columns
         .iter()
         .flatten()
@@ -178,7 +175,6 @@ fn assemble(q: &Question, national: bool, keys: Vec<Vec<Key>>, columns: Vec<Vec<
         .collect();
     Answer {
         question: q.clone(),
-        national,
         cells,
         suppressed,
     }
@@ -207,7 +203,6 @@ async fn answer_services(
     if cells.len() > max_cells {
         return Err(AppError::TooManyCells(max_figures));
     }
-    let national = q.is_national();
     let keys: Vec<Vec<Key>> = cells.iter().map(|c| c.keys.clone()).collect();
     let coordinates = coordinates_of(&keys);
     // Each cell's capacity and load as the dashboards measure them.
@@ -224,21 +219,14 @@ async fn answer_services(
         .map(|m| match m {
             Measure::Utilisation => {
                 let accepted: Vec<i64> = cells.iter().map(|c| c.demand).collect();
-                let accepted = disclosure::protect_counts(&coordinates, &accepted, national);
-                // The mean caseload counts people on a day: below national
-                // level it is rounded and suppressed as a count of them.
-                let caseload: Vec<Shown> = if national {
-                    measured
-                        .iter()
-                        .map(|(m, _)| Shown::Value(m.active_caseload))
-                        .collect()
-                } else {
-                    let whole: Vec<i64> = measured
-                        .iter()
-                        .map(|(m, _)| m.active_caseload.round() as i64)
-                        .collect();
-                    disclosure::protect_counts(&coordinates, &whole, national)
-                };
+                let accepted = disclosure::protect_counts(&coordinates, &accepted);
+                // The mean caseload counts people on a day: it is rounded
+                // and suppressed as a count of them.
+                let whole: Vec<i64> = measured
+                    .iter()
+                    .map(|(m, _)| m.active_caseload.round() as i64)
+                    .collect();
+                let caseload = disclosure::protect_counts(&coordinates, &whole);
                 measured
                     .iter()
                     .enumerate()
@@ -267,7 +255,7 @@ async fn answer_services(
                 .collect(),
         })
         .collect();
-    Ok(assemble(q, national, keys, columns))
+    Ok(assemble(q, keys, columns))
 }
 
 /// The audit trail, oldest first: for admins only.

@@ -189,19 +189,6 @@ impl Dimension {
         DimensionInfo { label, definition }
     }
 
-    /// Whether it places the figure in an area below England (the
-    /// disclosure rule's "below national level").
-    pub fn is_geographic(self) -> bool {
-        matches!(
-            self,
-            Dimension::Icb
-                | Dimension::LocalAuthority
-                | Dimension::Ward
-                | Dimension::Pcn
-                | Dimension::Service
-        )
-    }
-
     /// Whether `value` can be a key of this dimension: a code of a coded
     /// dimension; any text for areas, PCNs and services, whose keys are
     /// their codes and ids.
@@ -343,13 +330,6 @@ impl Question {
         self.measures
             .first()
             .map_or(Subject::Referrals, |m| m.info().subject)
-    }
-
-    /// Whether every figure is for England as a whole: no area, PCN or
-    /// service in a dimension or a filter, and nothing but time to break
-    /// it down by. Anything else is below national level.
-    pub fn is_national(&self) -> bool {
-        self.dimensions.iter().all(|d| d.is_time()) && self.filters.is_empty()
     }
 }
 
@@ -574,20 +554,6 @@ mod tests {
             )),
             Some("filters".into())
         );
-    }
-
-    #[test]
-    fn only_a_question_about_england_as_a_whole_is_national() {
-        let q = |dims, filters| {
-            Question::new(vec![Measure::Referrals], dims, filters, window(30)).expect("valid")
-        };
-        assert!(q(vec![Dimension::Month], vec![]).is_national());
-        assert!(!q(vec![Dimension::Need], vec![]).is_national());
-        let filter = Filter {
-            dimension: Dimension::Need,
-            values: vec!["dementia".into()],
-        };
-        assert!(!q(vec![], vec![filter]).is_national());
     }
 
     #[test]

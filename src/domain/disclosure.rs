@@ -1,12 +1,16 @@
 //! Disclosure control: every figure a researcher sees passes through here.
 //!
 //! The primary rule follows NHS England's for its published statistics
-//! and OpenSAFELY's (sources in README, *Researchers*): below national
-//! level, a count of people from 1 to 7 is suppressed and shown as
-//! suppressed (never as zero); zero stays zero; every other count of
-//! people is rounded to the nearest 5; a mean, median or percentile over 1
-//! to 7 people is suppressed; figures that do not count people (places,
-//! services, money) are shown as they are.
+//! and OpenSAFELY's (sources in README, *Researchers*): a count of people
+//! from 1 to 7 is suppressed and shown as suppressed (never as zero); zero
+//! stays zero; every other count of people is rounded to the nearest 5; a
+//! mean, median or percentile over 1 to 7 people is suppressed; figures
+//! that do not count people (places, services, money) are shown as they
+//! are. NHS England shows national figures exactly; here a figure for the
+//! whole of the data is protected like any other. An exact total is the
+//! other side of every differencing pair (three suppressed cells under a
+//! total of exactly 3 are each 1), and on a deployment that holds one
+//! borough "the whole of the data" is that borough.
 //!
 //! Secondary suppression goes further, so that no suppressed count can be
 //! worked out from the totals an attacker can also ask for. An answer is a
@@ -16,11 +20,12 @@
 //! of its own (the authority's, the quarter's) in another answer. A line
 //! with exactly one suppressed cell would give it away by subtraction, so
 //! the smallest other cell of that line is suppressed too, and so on
-//! until no line has exactly one. Differencing two answers that differ by
-//! one filter value comes to the same thing: filters take one value each,
-//! so a filtered answer is a slice of the unfiltered one and its total a
-//! line total. Rounding every shown count to 5 keeps sums of shown cells
-//! from pinning a suppressed one exactly.
+//! until no line has exactly one. A line whose total is 7 or less needs
+//! none: that total is itself suppressed wherever it is shown. Differencing
+//! two answers that differ by one filter value comes to the same thing,
+//! since a filtered answer is a slice of the unfiltered one; rounding every
+//! shown count to 5 keeps sums and differences of shown cells from pinning
+//! a suppressed one exactly.
 
 use std::collections::HashMap;
 
@@ -31,8 +36,8 @@ pub const ROUND_TO: i64 = 5;
 
 /// The rules, in words, as the catalogue gives them.
 pub const RULES: &[&str] = &[
-    "Below national level, a count of people from 1 to 7 is suppressed and shown as suppressed, never as zero; zero stays zero.",
-    "Below national level, every other count of people is rounded to the nearest 5.",
+    "A count of people from 1 to 7 is suppressed and shown as suppressed, never as zero; zero stays zero. This holds for the whole of the data too (stricter than NHS England, which shows national figures exactly): an exact total would give away the suppressed cells under it.",
+    "Every other count of people is rounded to the nearest 5, the whole of the data included.",
     "A median or percentile over 1 to 7 people is suppressed.",
     "Figures that do not count people (places, services, money) are not rounded.",
     "A ratio over people (utilisation) is worked out from its counts of people as shown, after rounding, and is suppressed where they are.",
@@ -74,8 +79,8 @@ impl Shown {
 }
 
 /// A count of people `n`, by the primary rule.
-pub fn count(n: i64, national: bool) -> Shown {
-    if national || n == 0 {
+pub fn count(n: i64) -> Shown {
+    if n == 0 {
         Shown::Value(n as f64)
     } else if n <= LARGEST_SUPPRESSED {
         Shown::Suppressed { secondary: false }
@@ -95,13 +100,11 @@ pub fn round_to_five(n: i64) -> i64 {
 }
 
 /// A statistic `value` over `people`, by the primary rule.
-pub fn statistic(value: Option<f64>, people: i64, national: bool) -> Shown {
+pub fn statistic(value: Option<f64>, people: i64) -> Shown {
     match value {
         None => Shown::Empty,
         Some(_) if people == 0 => Shown::Empty,
-        Some(_) if !national && people <= LARGEST_SUPPRESSED => {
-            Shown::Suppressed { secondary: false }
-        }
+        Some(_) if people <= LARGEST_SUPPRESSED => Shown::Suppressed { secondary: false },
         Some(v) => Shown::Value(v),
     }
 }
@@ -130,11 +133,8 @@ impl Coordinate {
 /// holds no suppressed cell, or two or more, or one suppressed only to
 /// protect another with nothing else in its line to hide behind (its
 /// count is then that line's total, which is shown rounded anyway).
-pub fn protect_counts(cells: &[Vec<Coordinate>], counts: &[i64], national: bool) -> Vec<Shown> {
-    let mut shown: Vec<Shown> = counts.iter().map(|&n| count(n, national)).collect();
-    if national {
-        return shown;
-    }
+pub fn protect_counts(cells: &[Vec<Coordinate>], counts: &[i64]) -> Vec<Shown> {
+    let mut shown: Vec<Shown> = counts.iter().map(|&n| count(n)).collect();
     let dimensions = cells.first().map_or(0, Vec::len);
     loop {
         let mut changed = false;
@@ -144,8 +144,8 @@ pub fn protect_counts(cells: &[Vec<Coordinate>], counts: &[i64], national: bool)
                 if suppressed != 1 {
                     continue;
                 }
-                // A line whose total is itself small is suppressed where
-                // that total is shown, and gives nothing away.
+                // A line whose total is itself small gives nothing away:
+                // that total is suppressed wherever it is shown.
                 let total: i64 = line.iter().map(|&i| counts[i]).sum();
                 if total <= LARGEST_SUPPRESSED {
                     continue;
@@ -208,28 +208,21 @@ mod tests {
 
     #[test]
     fn small_counts_are_suppressed_zero_stays_zero_and_the_rest_round_to_five() {
-        assert_eq!(count(0, false), Shown::Value(0.0));
+        assert_eq!(count(0), Shown::Value(0.0));
         for n in 1..=7 {
-            assert!(count(n, false).is_suppressed(), "{n}");
+            assert!(count(n).is_suppressed(), "{n}");
         }
-        assert_eq!(count(8, false), Shown::Value(10.0));
-        assert_eq!(count(12, false), Shown::Value(10.0));
-        assert_eq!(count(13, false), Shown::Value(15.0));
-        assert_eq!(count(1_002, false), Shown::Value(1_000.0));
-    }
-
-    #[test]
-    fn national_figures_are_shown_as_they_are() {
-        assert_eq!(count(3, true), Shown::Value(3.0));
-        assert_eq!(count(13, true), Shown::Value(13.0));
-        assert_eq!(statistic(Some(9.0), 2, true), Shown::Value(9.0));
+        assert_eq!(count(8), Shown::Value(10.0));
+        assert_eq!(count(12), Shown::Value(10.0));
+        assert_eq!(count(13), Shown::Value(15.0));
+        assert_eq!(count(1_002), Shown::Value(1_000.0));
     }
 
     #[test]
     fn a_statistic_over_one_to_seven_people_is_suppressed() {
-        assert_eq!(statistic(None, 0, false), Shown::Empty);
-        assert!(statistic(Some(14.0), 7, false).is_suppressed());
-        assert_eq!(statistic(Some(14.0), 8, false), Shown::Value(14.0));
+        assert_eq!(statistic(None, 0), Shown::Empty);
+        assert!(statistic(Some(14.0), 7).is_suppressed());
+        assert_eq!(statistic(Some(14.0), 8), Shown::Value(14.0));
     }
 
     #[test]
@@ -259,7 +252,7 @@ mod tests {
             cell(&[("w3", Some("la")), ("dementia", None)]),
             cell(&[("w4", Some("la")), ("dementia", None)]),
         ];
-        let shown = protect_counts(&cells, &[3, 20, 12, 40], false);
+        let shown = protect_counts(&cells, &[3, 20, 12, 40]);
         assert_eq!(shown[0], Shown::Suppressed { secondary: false });
         assert_eq!(shown[2], Shown::Suppressed { secondary: true });
         assert_eq!(shown[1], Shown::Value(20.0));
@@ -276,14 +269,14 @@ mod tests {
             cell(&[("b1", Some("la2"))]),
             cell(&[("b2", Some("la2"))]),
         ];
-        let shown = protect_counts(&cells, &[2, 30, 5, 50], false);
+        let shown = protect_counts(&cells, &[2, 30, 5, 50]);
         assert!(shown.iter().all(Shown::is_suppressed), "{shown:?}");
     }
 
     #[test]
     fn a_line_whose_total_is_small_needs_no_second_suppression() {
         let cells = vec![cell(&[("w1", None)]), cell(&[("w2", None)])];
-        let shown = protect_counts(&cells, &[3, 0], false);
+        let shown = protect_counts(&cells, &[3, 0]);
         assert_eq!(
             shown,
             vec![Shown::Suppressed { secondary: false }, Shown::Value(0.0)]
@@ -310,7 +303,7 @@ mod tests {
                     Coordinate::new(format!("c{}", i % columns), None),
                 ])
                 .collect();
-            let shown = protect_counts(&cells, &counts, false);
+            let shown = protect_counts(&cells, &counts);
             let lines: Vec<Vec<usize>> = (0..rows)
                 .map(|r| (0..columns).map(|c| r * columns + c).collect())
                 .chain((0..columns).map(|c| (0..rows).map(|r| r * columns + c).collect()))

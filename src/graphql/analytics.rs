@@ -182,7 +182,6 @@ pub struct AnalyticsAnswer {
     window: WindowInfo,
     measures: Vec<AnalyticsMeasure>,
     dimensions: Vec<AnalyticsDimension>,
-    national: bool,
     cells: Vec<AnalyticsCell>,
     figures: i64,
     suppressed: i64,
@@ -202,12 +201,6 @@ impl AnalyticsAnswer {
     #[graphql(complexity = "cost::list(domain::MAX_DIMENSIONS, 1)")]
     async fn dimensions(&self) -> &[AnalyticsDimension] {
         &self.dimensions
-    }
-
-    /// England as a whole (no area, PCN or service, no breakdown but
-    /// time): the small-number rule does not apply.
-    async fn national(&self) -> bool {
-        self.national
     }
 
     /// Cells with at least one figure, in key order; at most the
@@ -237,7 +230,6 @@ impl From<Answer> for AnalyticsAnswer {
         let figures = a.figures() as i64;
         AnalyticsAnswer {
             window: a.question.window.into(),
-            national: a.national,
             suppressed: a.suppressed as i64,
             figures,
             cells: a

@@ -17,7 +17,7 @@ use headroom::store::entity::{
 };
 
 const ASK: &str = "query($q: AnalyticsQuestion!) { analytics(question: $q) {
-  national figures suppressed
+  figures suppressed
   cells { keys { dimension value label } figures { measure value suppressed secondary } } } }";
 
 fn demo_day() -> NaiveDate {
@@ -115,26 +115,37 @@ async fn reference_by(
     sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect()
 }
 
-/// National counts are not rounded: each shown equals the reference
-/// exactly, and each in the reference is shown (none shown counts 0).
-fn assert_counts_exact(
+/// Each count in the reference is shown under the rules, the whole of
+/// the data included: 0 as 0, 1–7 suppressed, the rest rounded to 5 (or
+/// suppressed to protect another); and nothing is shown that the
+/// reference does not count.
+fn assert_counts_protected(
     shown: &BTreeMap<(String, String), Value>,
     expected: &BTreeMap<(String, String), i64>,
 ) {
-    for ((p, measure), n) in expected {
-        let figure = &shown[&(p.clone(), measure.clone())];
-        assert_eq!(
-            figure["value"].as_f64(),
-            Some(*n as f64),
-            "{measure} in {p}: {figure}"
-        );
-    }
     for ((p, measure), figure) in shown {
         let n = expected
             .get(&(p.clone(), measure.clone()))
             .copied()
             .unwrap_or(0);
-        assert_eq!(figure["value"].as_f64(), Some(n as f64), "{measure} in {p}");
+        if figure["suppressed"] == true {
+            assert!(figure["value"].is_null(), "{measure} in {p}: {figure}");
+            if figure["secondary"] == false {
+                assert!((1..=7).contains(&n), "{measure} in {p}: {n} suppressed");
+            } else {
+                assert!(n > 0, "{measure} in {p}: a zero is never suppressed");
+            }
+        } else {
+            assert!(n == 0 || n > 7, "{measure} in {p}: {n} shown as {figure}");
+            assert_eq!(
+                figure["value"].as_f64(),
+                Some(((n + 2) / 5 * 5) as f64),
+                "{measure} in {p}: {n}"
+            );
+        }
+    }
+    for key in expected.keys() {
+        assert!(shown.contains_key(key), "{key:?} is shown");
     }
 }
 
@@ -164,7 +175,7 @@ async fn waits_by(
 }
 
 /// Each period's median and 90th percentile wait: the nearest rank over
-/// the waits of the referrals started in it.
+/// the waits of the referrals started in it, suppressed over 1 to 7.
 fn assert_waits_exact(
     shown: &BTreeMap<(String, String), Value>,
     waits: BTreeMap<String, Vec<i64>>,
@@ -174,6 +185,14 @@ fn assert_waits_exact(
         let rank = |q: f64| w[((q * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
         let median = &shown[&(p.clone(), "WAIT_MEDIAN".to_owned())];
         let p90 = &shown[&(p.clone(), "WAIT_P90".to_owned())];
+        if w.len() <= 7 {
+            assert_eq!(median["suppressed"], true, "median wait in {p} over {w:?}");
+            assert_eq!(
+                p90["suppressed"], true,
+                "90th percentile wait in {p} over {w:?}"
+            );
+            continue;
+        }
         assert_eq!(
             median["value"].as_f64(),
             Some(rank(0.5) as f64),
@@ -213,12 +232,11 @@ fn question_over(
 }
 
 #[tokio::test]
-async fn every_count_by_month_for_england_equals_the_events_counted_one_by_one() {
+async fn every_count_by_month_for_england_is_the_events_counted_one_by_one_and_protected() {
     let app = spawn_demo_app(demo_day()).await;
     let body = ask(&app, &app.keys.researcher, question(&COUNTS, &["MONTH"])).await;
-    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
     let expected = reference_by(&app, window(), month).await;
-    assert_counts_exact(&figures(&body), &expected);
+    assert_counts_protected(&figures(&body), &expected);
     assert!(
         expected.keys().any(|(_, m)| m == "DECLINED_FOR_CAPABILITY"),
         "the demo has declines for capability to count"
@@ -246,7 +264,6 @@ async fn waits_filtered_by_every_need_count_each_start_once_though_a_referral_ha
         .collect();
     q["filters"] = json!([{ "dimension": "NEED", "values": needs }]);
     let body = ask(&app, &app.keys.researcher, q).await;
-    assert_eq!(data(&body)["analytics"]["national"], false, "{body}");
     let shown = figures(&body);
     let waits = waits_by(&app, window(), month).await;
     assert!(!waits.is_empty(), "the demo has waits to rank");
@@ -254,7 +271,8 @@ async fn waits_filtered_by_every_need_count_each_start_once_though_a_referral_ha
 }
 
 #[tokio::test]
-async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in_the_window() {
+async fn every_count_by_week_for_england_is_the_events_counted_one_by_one_in_the_window_and_protected(
+) {
     let app = spawn_demo_app(demo_day()).await;
     // From a Wednesday to (before) a Wednesday: the first and last weeks
     // are partly outside the window.
@@ -274,7 +292,6 @@ async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in
         question_over(&COUNTS, &["WEEK"], (from, to)),
     )
     .await;
-    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
     let shown = figures(&body);
     let weeks: BTreeSet<String> = shown.keys().map(|(k, _)| k.clone()).collect();
     assert_eq!(weeks, keys, "a cell for each week meeting the window");
@@ -285,7 +302,7 @@ async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in
     );
     // Each week counts its days inside the window only.
     let expected = reference_by(&app, (from, to), week).await;
-    assert_counts_exact(&shown, &expected);
+    assert_counts_protected(&shown, &expected);
     // ...which differs from counting the first and last weeks whole.
     let whole = reference_by(
         &app,
@@ -311,7 +328,6 @@ async fn every_count_by_week_for_england_equals_the_events_counted_one_by_one_in
         question_over(&["WAIT_MEDIAN", "WAIT_P90"], &["WEEK"], (from, to)),
     )
     .await;
-    assert_eq!(data(&body)["analytics"]["national"], true, "{body}");
     let shown = figures(&body);
     assert!(
         shown.keys().all(|(k, _)| keys.contains(k)),
@@ -461,7 +477,6 @@ async fn breakdowns_below_england_show_the_true_counts_rounded_and_suppressed() 
             question(&["REFERRALS"], &[dimension]),
         )
         .await;
-        assert_eq!(data(&body)["analytics"]["national"], false);
         assert_protected(dimension, &figures(&body), &received_by(&app, key).await);
     }
 }
@@ -606,22 +621,56 @@ async fn acceptances_by_service_organisation_kind_and_quarter_follow_the_flows()
         .await;
         assert_protected(dimension, &figures(&body), &truth);
     }
-    // By quarter alone is England as a whole: exact.
+    // By quarter alone is the whole of the data: protected alike.
     let body = ask(
         &app,
         &app.keys.researcher,
         question(&["ACCEPTED"], &["QUARTER"]),
     )
     .await;
-    let shown: BTreeMap<String, f64> = figures(&body)
-        .into_iter()
-        .map(|((k, _), f)| (k, f["value"].as_f64().expect("a national figure")))
-        .collect();
-    let truth: BTreeMap<String, f64> = counts(by_quarter)
-        .into_iter()
-        .map(|(k, n)| (k, n as f64))
-        .collect();
-    assert_eq!(shown, truth);
+    assert_protected("QUARTER", &figures(&body), &counts(by_quarter));
+}
+
+/// Three wards with one referral each: by ward, three suppressed cells.
+/// Were the whole of the data's total shown exactly (3), each would be 1;
+/// it is suppressed too, by day, by week and with no breakdown at all.
+#[tokio::test]
+async fn the_whole_of_the_data_is_protected_so_no_exact_total_pins_the_cells_under_it() {
+    let app = spawn_app().await;
+    for (code, name) in [
+        ("E05900021", "Gorton"),
+        ("E05900022", "Hulme"),
+        ("E05900023", "Irlam"),
+    ] {
+        let ward = app.insert_ward(code, name).await;
+        referrals_from(&app, &ward, 1).await;
+    }
+    let by_ward = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "dimensions": ["WARD"], "window": today_window() }),
+    )
+    .await;
+    let shown = figures(&by_ward);
+    assert_eq!(shown.len(), 3, "{by_ward}");
+    assert!(shown
+        .values()
+        .all(|f| f["suppressed"] == true && f["value"].is_null()));
+
+    for dimensions in [json!([]), json!(["WEEK"]), json!(["MONTH"])] {
+        let whole = ask(
+            &app,
+            &app.keys.researcher,
+            json!({ "measures": ["REFERRALS"], "dimensions": dimensions, "window": today_window() }),
+        )
+        .await;
+        let f = &data(&whole)["analytics"]["cells"][0]["figures"][0];
+        assert_eq!(
+            f["suppressed"], true,
+            "the total of 3 is suppressed: {whole}"
+        );
+        assert!(f["value"].is_null(), "{whole}");
+    }
 }
 
 #[tokio::test]
@@ -658,6 +707,18 @@ async fn a_lone_small_count_takes_another_with_it_so_no_total_gives_it_away() {
     .await;
     let cells = &data(&total)["analytics"]["cells"];
     assert_eq!(cells[0]["figures"][0]["value"], 45.0, "{total}");
+    // So is the whole of the data's, rounded alike (never exactly 46).
+    let whole = ask(
+        &app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "window": today_window() }),
+    )
+    .await;
+    assert_eq!(
+        data(&whole)["analytics"]["cells"][0]["figures"][0]["value"],
+        45.0,
+        "{whole}"
+    );
 
     // Filtered to one ward, the same figure: suppressed, never zero.
     let one = ask(
