@@ -475,16 +475,16 @@ pub fn run(plan: &Plan) -> Outcome {
             ServiceOutcome {
                 id: s.id,
                 needed_before: funding::needed(
+                    &before_model,
                     &arrivals_before,
                     &rates_before,
-                    before.peak_waiting,
                     &plan.goal,
                     s.unit_cost,
                 ),
                 needed_after: funding::needed(
+                    &s.model,
                     &arrivals_after[i],
                     &rates_after[i],
-                    after.peak_waiting,
                     &plan.goal,
                     s.unit_cost,
                 ),
