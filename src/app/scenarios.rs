@@ -9,7 +9,9 @@ use super::Context;
 use crate::domain::access::Principal;
 use crate::domain::codes::Role;
 use crate::domain::metrics::Window;
-use crate::domain::scenario::change::{ChangeKind, Definition, DEFAULT_BASELINE_WEEKS};
+use crate::domain::scenario::change::{
+    check_baseline, ChangeKind, Definition, DEFAULT_BASELINE_WEEKS,
+};
 use crate::domain::scenario::series::Series;
 use crate::error::{AppError, AppResult};
 use crate::store::entity::{scenario, scenario_run, scenario_run_service, scenario_run_unabsorbed};
@@ -151,7 +153,10 @@ pub async fn create(cx: &Context<'_>, draft: Draft) -> AppResult<scenario::Model
     require_planner(cx.principal, "making a scenario")?;
     check_references(cx, &draft.definition).await?;
     let baseline = match draft.baseline {
-        Some(w) => w,
+        Some(w) => {
+            check_baseline(&w, cx.today)?;
+            w
+        }
         None => default_baseline(cx)?,
     };
     store::create(
@@ -180,7 +185,10 @@ pub async fn edit(cx: &Context<'_>, id: i64, draft: Draft) -> AppResult<scenario
     }
     check_references(cx, &draft.definition).await?;
     let baseline = match draft.baseline {
-        Some(w) => w,
+        Some(w) => {
+            check_baseline(&w, cx.today)?;
+            w
+        }
         None => Window::parse(current.baseline_from, current.baseline_to)?,
     };
     store::update(

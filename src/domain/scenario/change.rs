@@ -2,6 +2,7 @@
 //! changes, each on a schedule. Every number is checked here, naming its
 //! field, before anything is stored or run.
 
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Schedule;
@@ -9,6 +10,7 @@ use super::template::StaffTemplate;
 use super::Horizon;
 use crate::domain::capability::{Capability, CapabilityKind};
 use crate::domain::codes::{AgeBand, Need};
+use crate::domain::metrics::Window;
 use crate::domain::money::Pence;
 use crate::domain::Invalid;
 
@@ -28,6 +30,35 @@ pub const DEFAULT_RELIEF_WEEKS: u32 = 12;
 pub const DEFAULT_MAX_DISTANCE_KM: f64 = 5.0;
 /// Weeks of baseline, unless stated.
 pub const DEFAULT_BASELINE_WEEKS: i64 = 12;
+/// The fewest days a stated baseline holds: a whole week, so that every
+/// day of the week is in it (one day's referrals would be taken as a
+/// seventh of a week's).
+pub const MIN_BASELINE_DAYS: i64 = 7;
+
+/// A baseline is history: it ends by today (today its last day at the
+/// latest) and holds at least a week. A baseline in the future holds no
+/// referral and would project every service as idle.
+pub fn check_baseline(baseline: &Window, today: NaiveDate) -> Result<(), Invalid> {
+    if baseline.to() > today + Duration::days(1) {
+        return Err(Invalid::new(
+            "baseline",
+            format!(
+                "is the history a scenario starts from, so it ends by today ({today}); this one runs to {}",
+                baseline.last_day()
+            ),
+        ));
+    }
+    if baseline.days() < MIN_BASELINE_DAYS {
+        return Err(Invalid::new(
+            "baseline",
+            format!(
+                "must hold at least {MIN_BASELINE_DAYS} days (a whole week); this one holds {}",
+                baseline.days()
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// A scenario's settings and changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,6 +251,36 @@ impl Definition {
 
 #[cfg(test)]
 mod tests {
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a day")
+    }
+
+    #[test]
+    fn a_baseline_is_a_week_or_more_of_history() {
+        let today = day(2026, 12, 7);
+        let window = |from, to| Window::parse(from, to).expect("a window");
+        // The twelve weeks to today, today included.
+        let ok = window(day(2026, 9, 15), day(2026, 12, 8));
+        assert_eq!(check_baseline(&ok, today), Ok(()));
+        let future = window(day(2030, 1, 1), day(2030, 3, 26));
+        assert_eq!(
+            check_baseline(&future, today).map_err(|e| e.field),
+            Err("baseline".into())
+        );
+        let tomorrow = window(day(2026, 11, 9), day(2026, 12, 9));
+        assert!(
+            check_baseline(&tomorrow, today).is_err(),
+            "tomorrow is not history"
+        );
+        let one_day = window(day(2026, 11, 1), day(2026, 11, 2));
+        assert_eq!(
+            check_baseline(&one_day, today).map_err(|e| e.field),
+            Err("baseline".into())
+        );
+        let a_week = window(day(2026, 11, 1), day(2026, 11, 8));
+        assert_eq!(check_baseline(&a_week, today), Ok(()));
+    }
+
     use super::*;
 
     #[test]
