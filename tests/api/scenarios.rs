@@ -363,6 +363,38 @@ async fn a_commissioner_creates_runs_copies_and_archives_a_scenario() {
     assert_eq!(read["runs"]["totalCount"], 2, "{read}");
     assert_eq!(read["latestRun"]["id"], second_run.as_str());
 
+    // Edited to one link worker over a year: the scenario says so, and
+    // the runs still say what they ran with.
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            EDIT,
+            json!({ "id": id, "input": link_workers(&name, &pcn, 1.0, 52, 50) }),
+        )
+        .await;
+    data(&body);
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($id: ID!) { scenarioRun(id: $id) {
+                definition { horizonWeeks replications seed changes { summary rampWeeks } }
+                scenario { definition { horizonWeeks changes { summary } } } } }",
+            json!({ "id": first_run }),
+        )
+        .await;
+    let ran = &data(&body)["scenarioRun"];
+    assert_eq!(ran["definition"]["horizonWeeks"], 26, "{ran}");
+    assert_eq!(ran["definition"]["replications"], 50, "{ran}");
+    let ran_change = ran["definition"]["changes"][0]["summary"]
+        .as_str()
+        .expect("a summary");
+    let now_change = ran["scenario"]["definition"]["changes"][0]["summary"]
+        .as_str()
+        .expect("a summary");
+    assert!(ran_change.starts_with("3 more"), "{ran}");
+    assert!(now_change.starts_with("1 more"), "{ran}");
+    assert_eq!(ran["scenario"]["definition"]["horizonWeeks"], 52, "{ran}");
+
     // A copy, to change without touching the original.
     let body = app
         .gql(&app.keys.commissioner, COPY, json!({ "id": id }))
@@ -736,7 +768,23 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
         input
     };
     let unknown_pcn = ids::encode("Pcn", 999_999).0;
+    let tomorrow = crate::helpers::today() + Duration::days(1);
     let cases = [
+        // A baseline in the future holds no history; one day holds no week.
+        (
+            "baseline",
+            spoiled(&|s| {
+                s["baseline"] = json!({ "from": tomorrow.to_string(),
+                                        "to": (tomorrow + Duration::weeks(12)).to_string() })
+            }),
+        ),
+        (
+            "baseline",
+            spoiled(&|s| {
+                s["baseline"] = json!({ "from": (tomorrow - Duration::days(30)).to_string(),
+                                        "to": (tomorrow - Duration::days(29)).to_string() })
+            }),
+        ),
         ("horizonWeeks", spoiled(&|s| s["horizonWeeks"] = json!(0))),
         ("horizonWeeks", spoiled(&|s| s["horizonWeeks"] = json!(105))),
         (
@@ -1004,4 +1052,77 @@ async fn a_scenario_and_its_run_are_nodes_for_planners_and_nothing_to_anyone_els
             assert!(data(&body)["node"].is_null(), "{body}");
         }
     }
+}
+
+/// A service with room, its places cut to none for the last 4 weeks of 52:
+/// over capacity from week 48 for 4 weeks, and the funding it needs is
+/// those 4 weeks' places at the target utilisation (its arrivals ÷ 0.85),
+/// at its unit cost, and no more: the other 48 weeks have room.
+#[tokio::test]
+async fn a_cut_for_the_last_four_weeks_costs_those_four_weeks() {
+    let app = spawn_demo_app(as_of()).await;
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            "query ($w: WindowInput!) { capacityOverview(window: $w, groupBy: SERVICE, first: 100) {
+                nodes { service { id unitCost } capacity caseloadCapacity demand utilisation } } }",
+            json!({ "w": baseline() }),
+        )
+        .await;
+    let nodes = list(&data(&body)["capacityOverview"]["nodes"], "nodes");
+    let chosen = nodes
+        .iter()
+        .find(|n| {
+            n["caseloadCapacity"] == 0.0
+                && n["demand"].as_f64().is_some_and(|d| d > 0.5)
+                && n["utilisation"].as_f64().is_some_and(|u| u < 0.7)
+                && n["service"]["unitCost"].is_string()
+        })
+        .unwrap_or_else(|| panic!("a throughput service with room and a unit cost: {nodes:?}"));
+    let service = chosen["service"]["id"].as_str().expect("an id").to_owned();
+    let places = f64_of(&chosen["capacity"], "capacity");
+    let unit_cost: f64 = chosen["service"]["unitCost"]
+        .as_str()
+        .and_then(|c| c.parse().ok())
+        .expect("a unit cost in pence");
+
+    let scenario = create(
+        &app,
+        &app.keys.commissioner,
+        json!({
+            "name": "Closed for the last four weeks",
+            "baseline": baseline(),
+            "horizonWeeks": 52,
+            "replications": 0,
+            "changes": [{ "startWeek": 48, "capacity": { "serviceId": service, "placesPerWeek": -places } }],
+        }),
+    )
+    .await;
+    let run_id = run(&app, scenario["id"].as_str().expect("an id")).await;
+    let services = run_services(&app, &run_id).await;
+    let cut = services
+        .iter()
+        .find(|s| s["service"]["id"] == service.as_str())
+        .unwrap_or_else(|| panic!("the cut service is in the run"));
+    let (before, after) = (&cut["before"], &cut["after"]);
+    assert_eq!(before["overCapacity"], false, "{cut}");
+    assert_eq!(before["fundingNeeded"], "0", "{cut}");
+    assert_eq!(after["firstWeekOver"], 48, "{cut}");
+    assert_eq!(after["weeksOver"], 4, "{cut}");
+
+    let arrivals = f64_of(&after["arrivalsPerWeek"], "arrivals");
+    let lacking = arrivals / 0.85;
+    assert!(
+        (f64_of(&after["extraPlacesNeeded"], "extra places") - lacking).abs() < 1e-6,
+        "{cut}"
+    );
+    let funding: f64 = after["fundingNeeded"]
+        .as_str()
+        .and_then(|f| f.parse().ok())
+        .expect("funding in pence");
+    let expected = 4.0 * lacking * unit_cost;
+    assert!(
+        (funding - expected).abs() <= 1.0,
+        "4 weeks × {lacking:.3} places × {unit_cost} pence = {expected:.0}, not {funding}"
+    );
 }

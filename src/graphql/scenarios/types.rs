@@ -49,6 +49,55 @@ impl Scenario {
     }
 }
 
+/// What a scenario tests: its settings and its changes. A scenario shows
+/// them as they are now; a run, as they were when it ran.
+pub struct ScenarioSettings(Definition);
+
+#[Object]
+impl ScenarioSettings {
+    async fn horizon_weeks(&self) -> i32 {
+        self.0.horizon.weeks() as i32
+    }
+
+    async fn replications(&self) -> i32 {
+        self.0.replications as i32
+    }
+
+    async fn seed(&self) -> i32 {
+        self.0.seed as u32 as i32
+    }
+
+    async fn target_utilisation(&self) -> f64 {
+        self.0.target_utilisation
+    }
+
+    async fn relief_weeks(&self) -> i32 {
+        self.0.relief_weeks as i32
+    }
+
+    async fn spill_over_wait_days(&self) -> Option<f64> {
+        self.0.spill_over_wait_days
+    }
+
+    async fn max_distance_km(&self) -> f64 {
+        self.0.max_distance_km
+    }
+
+    async fn area(&self) -> Option<ScenarioPlace> {
+        self.0.area.map(place)
+    }
+
+    #[graphql(complexity = "cost::list(MAX_CHANGES, child_complexity)")]
+    async fn changes(&self) -> Vec<ScenarioChange> {
+        self.0
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| change(i, c))
+            .collect()
+    }
+}
+
 /// Where a change's people come from.
 #[derive(SimpleObject)]
 pub struct ScenarioPlace {
@@ -236,6 +285,13 @@ impl Scenario {
         Date(self.model.baseline_to)
     }
 
+    /// Its settings and changes as they are now (`horizonWeeks` and the
+    /// rest below say the same); a run's `definition` holds them as they
+    /// were when it ran.
+    async fn definition(&self) -> ScenarioSettings {
+        ScenarioSettings(self.definition.clone())
+    }
+
     async fn horizon_weeks(&self) -> i32 {
         self.definition.horizon.weeks() as i32
     }
@@ -371,8 +427,9 @@ pub struct GroupFigures {
     pub first_week_over: Option<i32>,
     /// The sum of each service's peak waiting list.
     pub peak_waiting_list: f64,
-    /// Capacity to reach the target utilisation and clear the backlog, at
-    /// unit cost, over the horizon (services without a unit cost add none).
+    /// The places each service lacks, week by week, to reach the target
+    /// utilisation and clear its backlog, at unit cost (services without
+    /// a unit cost add none).
     pub funding_needed: Pence,
 }
 
@@ -463,6 +520,12 @@ impl ScenarioRun {
 
     async fn horizon_weeks(&self) -> Result<i32> {
         Ok(store::definition(&self.0.definition)?.horizon.weeks() as i32)
+    }
+
+    /// The settings and changes it ran with, whatever the scenario says
+    /// now (an edit changes later runs, not this one).
+    async fn definition(&self) -> Result<ScenarioSettings> {
+        Ok(ScenarioSettings(store::definition(&self.0.definition)?))
     }
 
     /// How long the run took, in milliseconds.
@@ -728,11 +791,12 @@ pub struct ScenarioFigures {
     pub peak_waiting_list: f64,
     /// The longest projected wait, in days; null when it has no end.
     pub peak_wait_days: Option<f64>,
-    /// Places a week beyond its capacity that reaching the target
-    /// utilisation and clearing the backlog take.
+    /// The most places a week it lacks, in any one week, beyond its own
+    /// rate, to stay at the target utilisation and clear its backlog
+    /// within the relief weeks.
     pub extra_places_needed: f64,
-    /// Those places at the service's unit cost over the horizon; null
-    /// without a unit cost.
+    /// The places it lacks, week by week, at the service's unit cost,
+    /// added over the weeks they are lacking; null without a unit cost.
     pub funding_needed: Option<Pence>,
 }
 
