@@ -1,7 +1,7 @@
 //! Researchers' questions: checked, answered by one grouped statement,
 //! passed through disclosure control, and recorded in the audit trail
-//! whether answered or refused. No figure leaves here unprotected, and no
-//! path here returns a referral.
+//! whatever their end: answered, refused, or stopped before an answer. No
+//! figure leaves here unprotected, and no path here returns a referral.
 
 use chrono::Utc;
 
@@ -61,7 +61,7 @@ impl Answer {
     }
 }
 
-pub fn require_asker(cx: &Context<'_>) -> AppResult<()> {
+fn require_asker(cx: &Context<'_>) -> AppResult<()> {
     if cx.principal.is(ASKERS) {
         Ok(())
     } else {
@@ -72,41 +72,72 @@ pub fn require_asker(cx: &Context<'_>) -> AppResult<()> {
     }
 }
 
-/// Answers `question` with at most `max_figures` figures, protected, and
-/// records it (or its refusal) in the audit trail.
+/// A question as the caller sent it, and what reading it gave: a
+/// question that cannot be read is refused and recorded all the same.
+pub struct Asked {
+    /// The question as it came (JSON), recorded when it cannot be read.
+    pub sent: String,
+    pub question: AppResult<Question>,
+}
+
+/// What a line of the trail says of a question still being answered.
+const UNFINISHED: &str = "UNFINISHED";
+
+/// Answers the question `asked` with at most `max_figures` figures,
+/// protected. Every question is recorded, whoever asks and however it
+/// ends: the line is written before the answer is worked out (so a
+/// question stopped by the time limit stays recorded as unfinished), then
+/// completed with the answer's size or the code it was refused with. No
+/// answer is given that is not recorded.
 pub async fn ask(
     cx: &Context<'_>,
-    question: Question,
+    asked: Asked,
     max_figures: usize,
     channel: Channel,
 ) -> AppResult<Answer> {
-    require_asker(cx)?;
-    let result = answer(cx, &question, max_figures).await;
-    let asked = serde_json::json!({
-        "measures": question.measures,
-        "dimensions": question.dimensions,
-        "filters": question.filters,
-        "window": { "from": question.window.from(), "to": question.window.to() },
-    })
-    .to_string();
-    let (cells, figures, suppressed, refused) = match &result {
-        Ok(a) => (a.cells.len(), a.figures(), a.suppressed, None),
-        Err(e) => (0, 0, 0, Some(e.code())),
+    let recorded = match &asked.question {
+        Ok(q) => serde_json::json!({
+            "measures": q.measures,
+            "dimensions": q.dimensions,
+            "filters": q.filters,
+            "window": { "from": q.window.from(), "to": q.window.to() },
+        })
+        .to_string(),
+        Err(_) => asked.sent.clone(),
     };
-    audit::record(
+    let line = audit::begin(
         cx.store,
         AuditLine {
             key_id: cx.principal.key_id,
             asked_at: Utc::now(),
-            question: &asked,
+            question: &recorded,
             channel: channel.as_str(),
-            cells,
-            figures,
-            suppressed,
-            refused,
+            cells: 0,
+            figures: 0,
+            suppressed: 0,
+            refused: Some(UNFINISHED),
         },
     )
     .await?;
+    let result = match (require_asker(cx), asked.question) {
+        (Err(e), _) | (Ok(()), Err(e)) => Err(e),
+        (Ok(()), Ok(question)) => answer(cx, &question, max_figures).await,
+    };
+    let outcome = match &result {
+        Ok(a) => audit::Outcome {
+            cells: a.cells.len(),
+            figures: a.figures(),
+            suppressed: a.suppressed,
+            refused: None,
+        },
+        Err(e) => audit::Outcome {
+            cells: 0,
+            figures: 0,
+            suppressed: 0,
+            refused: Some(e.code()),
+        },
+    };
+    audit::finish(cx.store, line, outcome).await?;
     result
 }
 

@@ -1,7 +1,7 @@
 //! `analytics`, `analyticsCatalogue` and `analyticsAudit`: researchers'
 //! aggregate questions, disclosure-controlled, and their audit trail.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, InputType, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::connection::{build, Conn, Page, TotalCount};
@@ -9,7 +9,7 @@ use super::context::ContextExt;
 use super::cost;
 use super::metrics::WindowInput;
 use super::types::overview::WindowInfo;
-use crate::app::analytics::{self as app, Answer, Channel};
+use crate::app::analytics::{self as app, Answer, Asked, Channel};
 use crate::domain::analytics::{self as domain, Filter, Question};
 use crate::domain::disclosure::{Rule, Shown};
 use crate::store::analytics_audit::AuditFilter;
@@ -360,11 +360,14 @@ impl AnalyticsQuery {
         ctx: &Context<'_>,
         question: AnalyticsQuestion,
     ) -> Result<AnalyticsAnswer> {
-        let cx = ctx.app();
-        app::require_asker(&cx)?;
-        let question = question.parse()?;
+        let asked = Asked {
+            sent: serde_json::to_string(&question.to_value()).unwrap_or_default(),
+            question: question.parse(),
+        };
         let max = ctx.settings().max_analytics_figures;
-        Ok(app::ask(&cx, question, max, Channel::Graphql).await?.into())
+        Ok(app::ask(&ctx.app(), asked, max, Channel::Graphql)
+            .await?
+            .into())
     }
 
     /// Every researcher question asked, oldest first: for admins.

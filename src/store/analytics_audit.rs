@@ -1,4 +1,5 @@
-//! The researchers' audit trail: a line per question, written once.
+//! The researchers' audit trail: a line per question, written as it is
+//! asked and completed when it is answered or refused.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Select, Set};
@@ -26,8 +27,12 @@ fn small(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-pub async fn record(store: &Store, line: AuditLine<'_>) -> AppResult<()> {
-    analytics_audit::ActiveModel {
+/// Writes the line before the question is answered, so that a question
+/// stopped part way (by the request's time limit, a lost connection or a
+/// crash) stays in the trail as unfinished; `finish` then records how it
+/// ended. The line's id.
+pub async fn begin(store: &Store, line: AuditLine<'_>) -> AppResult<i64> {
+    let written = analytics_audit::ActiveModel {
         key_id: Set(line.key_id),
         asked_at: Set(line.asked_at),
         question: Set(line.question.to_owned()),
@@ -39,6 +44,29 @@ pub async fn record(store: &Store, line: AuditLine<'_>) -> AppResult<()> {
         ..Default::default()
     }
     .insert(&*store.lane().await?)
+    .await?;
+    Ok(written.id)
+}
+
+/// How a question ended: what it answered with, or the code it was
+/// refused with.
+pub struct Outcome<'a> {
+    pub cells: usize,
+    pub figures: usize,
+    pub suppressed: usize,
+    pub refused: Option<&'a str>,
+}
+
+pub async fn finish(store: &Store, id: i64, outcome: Outcome<'_>) -> AppResult<()> {
+    analytics_audit::ActiveModel {
+        id: Set(id),
+        cells: Set(small(outcome.cells)),
+        figures: Set(small(outcome.figures)),
+        suppressed: Set(small(outcome.suppressed)),
+        refused: Set(outcome.refused.map(str::to_owned)),
+        ..Default::default()
+    }
+    .update(&*store.lane().await?)
     .await?;
     Ok(())
 }

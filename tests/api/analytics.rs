@@ -751,6 +751,15 @@ async fn a_question_past_the_cell_limit_is_refused_and_every_question_is_audited
     let narrow = json!({ "measures": ["REFERRALS", "ACCEPTED"], "window": today_window() });
     let body = ask(&app, &app.keys.commissioner, narrow).await;
     assert!(body.get("errors").is_none(), "{body}");
+    // A question that cannot be read, and one from a role that may not
+    // ask, are refused and recorded all the same.
+    let twice = json!({ "measures": ["REFERRALS"], "dimensions": ["WARD", "WARD"], "window": today_window() });
+    assert_error(
+        &ask(&app, &app.keys.researcher, twice).await,
+        "BAD_USER_INPUT",
+    );
+    let provider = json!({ "measures": ["REFERRALS"], "window": today_window() });
+    assert_error(&ask(&app, &app.keys.provider, provider).await, "FORBIDDEN");
 
     let audit = "{ analyticsAudit(first: 10) { totalCount nodes { keyId channel cells figures suppressed refused question } } }";
     assert_error(
@@ -759,7 +768,7 @@ async fn a_question_past_the_cell_limit_is_refused_and_every_question_is_audited
     );
     let trail = app.gql(&app.keys.admin, audit, json!({})).await;
     let lines = &data(&trail)["analyticsAudit"];
-    assert_eq!(lines["totalCount"], 2, "{trail}");
+    assert_eq!(lines["totalCount"], 4, "{trail}");
     assert_eq!(lines["nodes"][0]["refused"], "TOO_MANY_CELLS");
     assert_eq!(lines["nodes"][0]["figures"], 0);
     assert!(lines["nodes"][0]["question"]
@@ -770,6 +779,16 @@ async fn a_question_past_the_cell_limit_is_refused_and_every_question_is_audited
     assert_eq!(lines["nodes"][1]["cells"], 1);
     assert_eq!(lines["nodes"][1]["figures"], 2);
     assert_eq!(lines["nodes"][1]["channel"], "graphql");
+    assert_eq!(lines["nodes"][2]["refused"], "BAD_USER_INPUT");
+    assert!(
+        lines["nodes"][2]["question"]
+            .as_str()
+            .unwrap_or("")
+            .contains("WARD"),
+        "the question as it was sent: {trail}"
+    );
+    assert_eq!(lines["nodes"][3]["refused"], "FORBIDDEN");
+    assert_ne!(lines["nodes"][3]["keyId"], lines["nodes"][2]["keyId"]);
 }
 
 #[tokio::test]
@@ -986,11 +1005,21 @@ async fn an_export_refuses_as_graphql_does_with_its_code() {
             json!({}),
         )
         .await;
-    let channels: Vec<&str> = data(&audit)["analyticsAudit"]["nodes"]
+    let lines: Vec<(&str, Option<&str>)> = data(&audit)["analyticsAudit"]["nodes"]
         .as_array()
         .expect("lines")
         .iter()
-        .map(|l| l["channel"].as_str().unwrap_or(""))
+        .map(|l| (l["channel"].as_str().unwrap_or(""), l["refused"].as_str()))
         .collect();
-    assert_eq!(channels, vec!["csv"], "the answered export is recorded");
+    // Every export with a key is recorded, refused or answered; the one
+    // with no key names nobody and is not.
+    assert_eq!(
+        lines,
+        vec![
+            ("parquet", Some("FORBIDDEN")),
+            ("csv", Some("BAD_USER_INPUT")),
+            ("csv", None)
+        ],
+        "{audit}"
+    );
 }

@@ -25,7 +25,7 @@ use serde_json::json;
 
 use super::auth::authenticate;
 use super::AppState;
-use crate::app::analytics::{self as app, Answer, Channel};
+use crate::app::analytics::{self as app, Answer, Asked, Channel};
 use crate::app::Context;
 use crate::domain::analytics::{Dimension, Filter, Measure, Question};
 use crate::domain::metrics::Window;
@@ -118,12 +118,14 @@ async fn answer(
         today: Utc::now().date_naive(),
         stale_after_days: state.settings.stale_after_days,
     };
-    app::require_asker(&cx)?;
-    let question = question(pairs)?;
+    let asked = Asked {
+        sent: serde_json::to_string(pairs).unwrap_or_default(),
+        question: question(pairs).map_err(AppError::from),
+    };
     let limit = state.settings.request_timeout;
     tokio::time::timeout(
         limit,
-        app::ask(&cx, question, state.settings.max_analytics_figures, channel),
+        app::ask(&cx, asked, state.settings.max_analytics_figures, channel),
     )
     .await
     .map_err(|_| AppError::Timeout(limit.as_secs()))?
