@@ -29,8 +29,14 @@ impl AgeBand {
 }
 
 impl AgeRange {
-    pub fn parse(min: Option<i32>, max: Option<i32>) -> Result<Self, Invalid> {
-        for (field, v) in [("ageRange.min", min), ("ageRange.max", max)] {
+    /// The range from `min` to `max`, each checked under its own field
+    /// name (`fields`: the input's names for the two).
+    pub fn parse(
+        fields: (&str, &str),
+        min: Option<i32>,
+        max: Option<i32>,
+    ) -> Result<Self, Invalid> {
+        for (field, v) in [(fields.0, min), (fields.1, max)] {
             if let Some(v) = v {
                 bounds::count(field, v, MAX_AGE)?;
             }
@@ -38,7 +44,7 @@ impl AgeRange {
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
                 return Err(Invalid::new(
-                    "ageRange.max",
+                    fields.1,
                     format!("must not be below the youngest age ({lo})"),
                 ));
             }
@@ -58,6 +64,8 @@ impl AgeRange {
 mod tests {
     use super::*;
 
+    const FIELDS: (&str, &str) = ("ageRange.min", "ageRange.max");
+
     #[test]
     fn no_limits_take_everyone() {
         let any = AgeRange::default();
@@ -66,10 +74,10 @@ mod tests {
 
     #[test]
     fn a_band_is_taken_when_any_of_its_ages_is() {
-        let over_65 = AgeRange::parse(Some(65), None).unwrap();
+        let over_65 = AgeRange::parse(FIELDS, Some(65), None).unwrap();
         assert!(!over_65.takes(AgeBand::From55To64));
         assert!(over_65.takes(AgeBand::From65To74));
-        let young_adults = AgeRange::parse(Some(16), Some(25)).unwrap();
+        let young_adults = AgeRange::parse(FIELDS, Some(16), Some(25)).unwrap();
         assert!(young_adults.takes(AgeBand::Under18));
         assert!(young_adults.takes(AgeBand::From25To34));
         assert!(!young_adults.takes(AgeBand::From35To44));
@@ -77,8 +85,8 @@ mod tests {
 
     #[test]
     fn a_range_upside_down_or_out_of_bounds_is_refused() {
-        assert!(AgeRange::parse(Some(65), Some(18)).is_err());
-        assert!(AgeRange::parse(Some(-1), None).is_err());
-        assert!(AgeRange::parse(None, Some(200)).is_err());
+        assert!(AgeRange::parse(FIELDS, Some(65), Some(18)).is_err());
+        assert!(AgeRange::parse(FIELDS, Some(-1), None).is_err());
+        assert!(AgeRange::parse(FIELDS, None, Some(200)).is_err());
     }
 }

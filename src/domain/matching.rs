@@ -566,7 +566,7 @@ mod tests {
     #[test]
     fn a_service_not_for_their_age_does_not_fit() {
         let mut young = candidate(1);
-        young.ages = AgeRange::parse(Some(16), Some(25)).unwrap();
+        young.ages = AgeRange::parse(("min", "max"), Some(16), Some(25)).unwrap();
         let r = rank(&wants(), vec![young]);
         assert!(r.fits.is_empty());
         assert_eq!(r.no_fit, Some(NoFit::NotForTheirAge));

@@ -769,6 +769,7 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
     };
     let unknown_pcn = ids::encode("Pcn", 999_999).0;
     let tomorrow = crate::helpers::today() + Duration::days(1);
+    let org = app.provider_organisation_id.clone();
     let cases = [
         // A baseline in the future holds no history; one day holds no week.
         (
@@ -783,6 +784,14 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
             spoiled(&|s| {
                 s["baseline"] = json!({ "from": (tomorrow - Duration::days(30)).to_string(),
                                         "to": (tomorrow - Duration::days(29)).to_string() })
+            }),
+        ),
+        (
+            "changes.0.newService.maxAge",
+            spoiled(&|s| {
+                s["changes"][0] = json!({ "newService": {
+                    "name": "Elders' lunch", "organisationId": org, "wardId": ward,
+                    "needs": ["LONELINESS"], "placesPerWeek": 5, "minAge": 80, "maxAge": 20 } })
             }),
         ),
         ("horizonWeeks", spoiled(&|s| s["horizonWeeks"] = json!(0))),

@@ -47,7 +47,11 @@ pub struct AgeRangeInput {
 
 impl AgeRangeInput {
     fn parse(&self) -> Result<AgeRange, AppError> {
-        Ok(AgeRange::parse(self.min, self.max)?)
+        Ok(AgeRange::parse(
+            ("ageRange.min", "ageRange.max"),
+            self.min,
+            self.max,
+        )?)
     }
 }
 

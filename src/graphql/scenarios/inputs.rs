@@ -398,7 +398,7 @@ impl GatewayStaffInput {
 impl NewServiceInput {
     fn parse(self, field: &str) -> Result<NewService, AppError> {
         let f = |name: &str| format!("{field}.{name}");
-        let ages = AgeRange::parse(self.min_age, self.max_age)?;
+        let ages = AgeRange::parse((&f("minAge"), &f("maxAge")), self.min_age, self.max_age)?;
         let places_per_week = change::within(
             &f("placesPerWeek"),
             self.places_per_week,
