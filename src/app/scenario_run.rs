@@ -331,7 +331,17 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 let (cost, cost_source) = match (cost_per_year, template.default_cost_per_year()) {
                     (Some(c), _) => (Some(*c), "stated in the scenario".to_owned()),
                     (None, Some((c, source))) => (Some(c), source.to_owned()),
-                    (None, None) => (None, String::new()),
+                    (None, None) => {
+                        // Shown, so that a staff cost of £0 is read as
+                        // unknown rather than free.
+                        assumptions.push(Assumption::new(
+                            format!("{field}: cost of one member of staff a year"),
+                            0.0,
+                            "£",
+                            "not counted: no published figure exists for this kind of staff and the scenario states none (costPerYear)",
+                        ));
+                        (None, String::new())
+                    }
                 };
                 if let Some(c) = cost {
                     assumptions.push(Assumption::new(
@@ -481,6 +491,14 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
             continue;
         };
         let weeks_each = new.episode_weeks.unwrap_or(DEFAULT_EPISODE_WEEKS);
+        if new.episode_weeks.is_none() && new.caseload > 0.0 {
+            assumptions.push(Assumption::new(
+                format!("changes.{i}.newService: episode length"),
+                DEFAULT_EPISODE_WEEKS,
+                "weeks",
+                "assumed: the scenario states none for the new service's caseload",
+            ));
+        }
         let rate = new.places_per_week + new.caseload / weeks_each;
         services_in.push(ServiceInput {
             id,

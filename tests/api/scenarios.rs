@@ -1135,3 +1135,59 @@ async fn a_cut_for_the_last_four_weeks_costs_those_four_weeks() {
         "4 weeks × {lacking:.3} places × {unit_cost} pence = {expected:.0}, not {funding}"
     );
 }
+
+/// What a run could not know it says, rather than counting it as nothing:
+/// Health Trainers with no cost stated (no published figure exists) and a
+/// new caseload service with no episode length.
+#[tokio::test]
+async fn a_run_lists_what_it_assumed_or_could_not_count() {
+    let app = spawn_demo_app(as_of()).await;
+    let (pcn, _) = a_pcn(&app).await;
+    let body = app
+        .gql(
+            &app.keys.commissioner,
+            "{ areas(filter: { kind: WARD }, first: 1) { nodes { id } } organisations(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let ward = data(&body)["areas"]["nodes"][0]["id"].clone();
+    let organisation = data(&body)["organisations"]["nodes"][0]["id"].clone();
+    let scenario = create(
+        &app,
+        &app.keys.commissioner,
+        json!({
+            "name": "Trainers and a new befriending service",
+            "baseline": baseline(),
+            "horizonWeeks": 12,
+            "replications": 0,
+            "changes": [
+                { "gatewayStaff": { "place": { "pcnId": pcn }, "kind": "HEALTH_TRAINERS",
+                                    "staff": 2, "peoplePerYear": 300 } },
+                { "newService": { "name": "Befriending calls", "organisationId": organisation,
+                                  "wardId": ward, "needs": ["LONELINESS"], "caseloadMax": 12 } },
+            ],
+        }),
+    )
+    .await;
+    let run_id = run(&app, scenario["id"].as_str().expect("an id")).await;
+    let r = read_run(&app, &run_id).await;
+    let assumptions = list(&r["assumptions"], "assumptions");
+    let named = |name: &str| {
+        assumptions
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is assumed: {assumptions:?}"))
+            .clone()
+    };
+    let cost = named("changes.0.gatewayStaff: cost of one member of staff a year");
+    assert!(
+        cost["source"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("not counted"),
+        "{cost}"
+    );
+    let episode = named("changes.1.newService: episode length");
+    assert_eq!(episode["value"], 12.0);
+    assert_eq!(episode["unit"], "weeks");
+}
