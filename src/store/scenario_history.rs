@@ -124,6 +124,9 @@ pub async fn ward_history(
         }
         None => String::new(),
     };
+    // Rows come in the same order on every engine (a language not stated
+    // sorts first: SQLite puts NULL first, PostgreSQL last), so the shares
+    // are added in the same order and a run's figures are the same on both.
     // One row per referral and need: whole counts by whether the referral
     // went on and how many needs it has, so received, onward and each
     // need's share are all exact sums (see `fold`). The referrals are
@@ -142,7 +145,7 @@ pub async fn ward_history(
                CAST(COUNT(*) AS BIGINT) AS referrals
         FROM r JOIN referral_need n ON n.referral_id = r.id
         GROUP BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.onward, r.needs
-        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, r.preferred_language, r.onward, r.needs"
+        ORDER BY r.kind, r.ward_id, n.need_code, r.age_band, COALESCE(r.preferred_language, ''), r.onward, r.needs"
     ));
     let rows = Row::find_by_statement(sql.build(store.backend()))
         .all(&*store.lane().await?)
@@ -400,7 +403,7 @@ pub async fn demand_arrived(store: &Store, weeks: &[Window]) -> AppResult<Vec<(u
          JOIN (SELECT referral_id, COUNT(*) AS needs FROM referral_need GROUP BY referral_id) nn
            ON nn.referral_id = r.id
          GROUP BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language, nn.needs
-         ORDER BY wk.i, r.residence_ward_id, n.need_code, r.age_band, r.preferred_language, nn.needs",
+         ORDER BY wk.i, r.residence_ward_id, n.need_code, r.age_band, COALESCE(r.preferred_language, ''), nn.needs",
         buckets = buckets.join(", "),
     ));
     let rows = Row::find_by_statement(sql.build(store.backend()))
