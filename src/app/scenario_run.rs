@@ -304,6 +304,7 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 template,
                 staff,
                 cost_per_year,
+                onward_rate,
                 ..
             } => {
                 let wards = &place_wards[i];
@@ -312,15 +313,21 @@ pub async fn prepare(cx: &Context<'_>, d: &Definition, baseline: &Window) -> App
                 let authority = ward_history.profile(Some(&authority_wards[i]), Some(kind));
                 let (from, source) =
                     profile_to_follow(cx, baseline, kind, own.clone(), authority, &field).await?;
-                let onward = from.onward_rate().unwrap_or(0.0);
+                let (onward, onward_source) = match onward_rate {
+                    Some(r) => (*r, "stated in the scenario".to_owned()),
+                    None => (
+                        from.onward_rate().unwrap_or(0.0),
+                        format!(
+                            "referrals from {kind} gateways {source} in the baseline: {} of {} went on to a community service",
+                            from.onward, from.received
+                        ),
+                    ),
+                };
                 assumptions.push(Assumption::new(
                     format!("{field}: onward referral rate"),
                     onward,
                     "share of people seen",
-                    format!(
-                        "referrals from {kind} gateways {source} in the baseline: {} of {} went on to a community service",
-                        from.onward, from.received
-                    ),
+                    onward_source,
                 ));
                 assumptions.push(template_assumption(&field, template));
                 let per_week = template.people_per_week() * staff;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
 use headroom::domain::codes::Role;
+use headroom::domain::scenario::template::WEEKS_PER_YEAR;
 use headroom::graphql::ids;
 use serde_json::{json, Value};
 
@@ -807,6 +808,10 @@ async fn bad_scenarios_are_refused_naming_the_field_and_nothing_is_written() {
             spoiled(&|s| s["changes"][0]["gatewayStaff"]["staff"] = json!(-1)),
         ),
         (
+            "changes.0.gatewayStaff.onwardRate",
+            spoiled(&|s| s["changes"][0]["gatewayStaff"]["onwardRate"] = json!(1.5)),
+        ),
+        (
             "changes.0.rampWeeks",
             spoiled(&|s| s["changes"][0]["rampWeeks"] = json!(60)),
         ),
@@ -1136,9 +1141,10 @@ async fn a_cut_for_the_last_four_weeks_costs_those_four_weeks() {
     );
 }
 
-/// What a run could not know it says, rather than counting it as nothing:
-/// Health Trainers with no cost stated (no published figure exists) and a
-/// new caseload service with no episode length.
+/// What a run could not know it says, rather than counting it as
+/// nothing: Health Trainers with no cost stated (no published figure
+/// exists) and a new caseload service with no episode length; and what a
+/// scenario states (an onward rate) overrides the baseline's.
 #[tokio::test]
 async fn a_run_lists_what_it_assumed_or_could_not_count() {
     let app = spawn_demo_app(as_of()).await;
@@ -1162,7 +1168,7 @@ async fn a_run_lists_what_it_assumed_or_could_not_count() {
             "replications": 0,
             "changes": [
                 { "gatewayStaff": { "place": { "pcnId": pcn }, "kind": "HEALTH_TRAINERS",
-                                    "staff": 2, "peoplePerYear": 300 } },
+                                    "staff": 2, "peoplePerYear": 300, "onwardRate": 0.5 } },
                 { "newService": { "name": "Befriending calls", "organisationId": organisation,
                                   "wardId": ward, "needs": ["LONELINESS"], "caseloadMax": 12 } },
             ],
@@ -1186,6 +1192,17 @@ async fn a_run_lists_what_it_assumed_or_could_not_count() {
             .unwrap_or("")
             .starts_with("not counted"),
         "{cost}"
+    );
+    // The onward rate stated overrides the baseline's: half of the 600
+    // people a year the trainers see, over the 12 weeks.
+    let onward = named("changes.0.gatewayStaff: onward referral rate");
+    assert_eq!(onward["value"], 0.5, "{onward}");
+    assert_eq!(onward["source"], "stated in the scenario");
+    let added = f64_of(&r["totals"]["added"], "added");
+    let expected = 2.0 * 300.0 * 0.5 * 12.0 / WEEKS_PER_YEAR;
+    assert!(
+        (added - expected).abs() < 0.01,
+        "{added} added, {expected} expected"
     );
     let episode = named("changes.1.newService: episode length");
     assert_eq!(episode["value"], 12.0);

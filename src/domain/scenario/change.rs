@@ -123,6 +123,10 @@ pub enum ChangeKind {
         /// Cost of one member of staff a year; the template's default
         /// where it has one.
         cost_per_year: Option<Pence>,
+        /// The share of people seen who go on to a community service, 0
+        /// to 1; the baseline's rate for the gateway kind where unstated.
+        #[serde(default)]
+        onward_rate: Option<f64>,
     },
     /// Places per week (and caseload places) added to, or taken from, a
     /// service.

@@ -141,6 +141,10 @@ pub struct GatewayStaffInput {
     /// What one costs a year; a link worker's defaults to the Additional
     /// Roles Reimbursement Scheme maximum.
     pub cost_per_year: Option<Pence>,
+    /// The share of the people they see who go on to a community
+    /// service, 0 to 1; the baseline's rate for this gateway kind in the
+    /// place (its local authority's, then everywhere's) if left out.
+    pub onward_rate: Option<f64>,
 }
 
 /// Places a week and caseload places added to a service (negative to
@@ -391,6 +395,18 @@ impl GatewayStaffInput {
             template,
             staff: change::positive(&format!("{field}.staff"), self.staff, MAX_STAFF, "staff")?,
             cost_per_year: self.cost_per_year.map(cost).transpose()?,
+            onward_rate: self
+                .onward_rate
+                .map(|r| {
+                    change::within(
+                        &format!("{field}.onwardRate"),
+                        r,
+                        0.0,
+                        1.0,
+                        "the onward rate",
+                    )
+                })
+                .transpose()?,
         })
     }
 }
