@@ -80,9 +80,6 @@ pub struct Asked {
     pub question: AppResult<Question>,
 }
 
-/// What a line of the trail says of a question still being answered.
-const UNFINISHED: &str = "UNFINISHED";
-
 /// Answers the question `asked` with at most `max_figures` figures,
 /// protected. Every question is recorded, whoever asks and however it
 /// ends: the line is written before the answer is worked out (so a
@@ -112,10 +109,6 @@ pub async fn ask(
             asked_at: Utc::now(),
             question: &recorded,
             channel: channel.as_str(),
-            cells: 0,
-            figures: 0,
-            suppressed: 0,
-            refused: Some(UNFINISHED),
         },
     )
     .await?;
@@ -131,10 +124,8 @@ pub async fn ask(
             refused: None,
         },
         Err(e) => audit::Outcome {
-            cells: 0,
-            figures: 0,
-            suppressed: 0,
             refused: Some(e.code()),
+            ..Default::default()
         },
     };
     audit::finish(cx.store, line, outcome).await?;

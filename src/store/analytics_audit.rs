@@ -9,19 +9,17 @@ use super::page::Listing;
 use super::Store;
 use crate::error::AppResult;
 
-/// One question, as it is recorded.
+/// One question, as it is asked.
 pub struct AuditLine<'a> {
     pub key_id: i64,
     pub asked_at: DateTime<Utc>,
     /// The question, as JSON.
     pub question: &'a str,
     pub channel: &'a str,
-    pub cells: usize,
-    pub figures: usize,
-    pub suppressed: usize,
-    /// The error code, when the question was refused.
-    pub refused: Option<&'a str>,
 }
+
+/// What a line says of a question still being answered.
+pub const UNFINISHED: &str = "UNFINISHED";
 
 fn small(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -30,17 +28,17 @@ fn small(n: usize) -> i32 {
 /// Writes the line before the question is answered, so that a question
 /// stopped part way (by the request's time limit, a lost connection or a
 /// crash) stays in the trail as unfinished; `finish` then records how it
-/// ended. The line's id.
+/// ended. The line's id; it reads `UNFINISHED` until then.
 pub async fn begin(store: &Store, line: AuditLine<'_>) -> AppResult<i64> {
     let written = analytics_audit::ActiveModel {
         key_id: Set(line.key_id),
         asked_at: Set(line.asked_at),
         question: Set(line.question.to_owned()),
         channel: Set(line.channel.to_owned()),
-        cells: Set(small(line.cells)),
-        figures: Set(small(line.figures)),
-        suppressed: Set(small(line.suppressed)),
-        refused: Set(line.refused.map(str::to_owned)),
+        cells: Set(0),
+        figures: Set(0),
+        suppressed: Set(0),
+        refused: Set(Some(UNFINISHED.to_owned())),
         ..Default::default()
     }
     .insert(&*store.lane().await?)
@@ -50,6 +48,7 @@ pub async fn begin(store: &Store, line: AuditLine<'_>) -> AppResult<i64> {
 
 /// How a question ended: what it answered with, or the code it was
 /// refused with.
+#[derive(Default)]
 pub struct Outcome<'a> {
     pub cells: usize,
     pub figures: usize,

@@ -491,6 +491,16 @@ async fn referrals_from(app: &TestApp, ward: &str, n: usize) {
     }
 }
 
+/// Today's referrals by `dimensions`, asked by the researcher.
+async fn referrals_today_by(app: &TestApp, dimensions: Value) -> Value {
+    ask(
+        app,
+        &app.keys.researcher,
+        json!({ "measures": ["REFERRALS"], "dimensions": dimensions, "window": today_window() }),
+    )
+    .await
+}
+
 fn today_window() -> Value {
     json!({ "from": today().to_string(), "to": (today() + Duration::days(1)).to_string() })
 }
@@ -645,12 +655,7 @@ async fn the_whole_of_the_data_is_protected_so_no_exact_total_pins_the_cells_und
         let ward = app.insert_ward(code, name).await;
         referrals_from(&app, &ward, 1).await;
     }
-    let by_ward = ask(
-        &app,
-        &app.keys.researcher,
-        json!({ "measures": ["REFERRALS"], "dimensions": ["WARD"], "window": today_window() }),
-    )
-    .await;
+    let by_ward = referrals_today_by(&app, json!(["WARD"])).await;
     let shown = figures(&by_ward);
     assert_eq!(shown.len(), 3, "{by_ward}");
     assert!(shown
@@ -658,12 +663,7 @@ async fn the_whole_of_the_data_is_protected_so_no_exact_total_pins_the_cells_und
         .all(|f| f["suppressed"] == true && f["value"].is_null()));
 
     for dimensions in [json!([]), json!(["WEEK"]), json!(["MONTH"])] {
-        let whole = ask(
-            &app,
-            &app.keys.researcher,
-            json!({ "measures": ["REFERRALS"], "dimensions": dimensions, "window": today_window() }),
-        )
-        .await;
+        let whole = referrals_today_by(&app, dimensions).await;
         let f = &data(&whole)["analytics"]["cells"][0]["figures"][0];
         assert_eq!(
             f["suppressed"], true,
@@ -682,12 +682,7 @@ async fn a_lone_small_count_takes_another_with_it_so_no_total_gives_it_away() {
     referrals_from(&app, &a, 3).await;
     referrals_from(&app, &b, 12).await;
     referrals_from(&app, &c, 31).await;
-    let by_ward = ask(
-        &app,
-        &app.keys.researcher,
-        json!({ "measures": ["REFERRALS"], "dimensions": ["WARD"], "window": today_window() }),
-    )
-    .await;
+    let by_ward = referrals_today_by(&app, json!(["WARD"])).await;
     let shown = figures(&by_ward);
     let figure = |ward: &str| shown[&(ward.to_owned(), "REFERRALS".to_owned())].clone();
     assert_eq!(figure("E05900001")["suppressed"], true, "3 is suppressed");
@@ -699,21 +694,11 @@ async fn a_lone_small_count_takes_another_with_it_so_no_total_gives_it_away() {
 
     // The authority's total is shown (46 → 45), but less the one ward
     // shown it leaves 15 for two wards: neither is given away.
-    let total = ask(
-        &app,
-        &app.keys.researcher,
-        json!({ "measures": ["REFERRALS"], "dimensions": ["LOCAL_AUTHORITY"], "window": today_window() }),
-    )
-    .await;
+    let total = referrals_today_by(&app, json!(["LOCAL_AUTHORITY"])).await;
     let cells = &data(&total)["analytics"]["cells"];
     assert_eq!(cells[0]["figures"][0]["value"], 45.0, "{total}");
     // So is the whole of the data's, rounded alike (never exactly 46).
-    let whole = ask(
-        &app,
-        &app.keys.researcher,
-        json!({ "measures": ["REFERRALS"], "window": today_window() }),
-    )
-    .await;
+    let whole = referrals_today_by(&app, json!([])).await;
     assert_eq!(
         data(&whole)["analytics"]["cells"][0]["figures"][0]["value"],
         45.0,

@@ -89,12 +89,7 @@ impl ScenarioSettings {
 
     #[graphql(complexity = "cost::list(MAX_CHANGES, child_complexity)")]
     async fn changes(&self) -> Vec<ScenarioChange> {
-        self.0
-            .changes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| change(i, c))
-            .collect()
+        changes_of(&self.0)
     }
 }
 
@@ -224,6 +219,14 @@ fn change(index: usize, c: &crate::domain::scenario::change::Change) -> Scenario
     }
 }
 
+fn changes_of(d: &Definition) -> Vec<ScenarioChange> {
+    d.changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| change(i, c))
+        .collect()
+}
+
 async fn key_name(ctx: &Context<'_>, id: i64) -> Result<String> {
     Ok(load(ctx, KeyName(id))
         .await?
@@ -326,12 +329,7 @@ impl Scenario {
 
     #[graphql(complexity = "cost::list(MAX_CHANGES, child_complexity)")]
     async fn changes(&self) -> Vec<ScenarioChange> {
-        self.definition
-            .changes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| change(i, c))
-            .collect()
+        changes_of(&self.definition)
     }
 
     /// The latest run, if it has been run.
